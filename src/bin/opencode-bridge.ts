@@ -1,0 +1,73 @@
+/**
+ * `opencode-bridge`: start the bridge in the foreground. Configuration comes from the environment (README).
+ */
+import { startBridge } from '../bridge/start.ts';
+import { ConfigError, loadConfig } from '../config.ts';
+import { createLogger } from '../logger.ts';
+import { VERSION } from '../version.ts';
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args.includes('--version') || args.includes('-v')) {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  if (args.includes('--help') || args.includes('-h')) {
+    process.stdout.write(
+      `opencode-bridge ${VERSION}: OpenAI Responses API for Codex, served by open models on OpenCode Go.\n\n` +
+        'Usage: opencode-bridge            (configured by environment variables; see README)\n' +
+        '  OPENCODE_GO_API_KEY   upstream key (required)\n' +
+        '  PROXY_HOST/PROXY_PORT listen address (127.0.0.1:4000)\n' +
+        '  PROXY_API_KEY         key clients must send (default: a generated token in the state directory)\n',
+    );
+    return;
+  }
+
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`opencode-bridge: ${error.message}\n`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const logger = createLogger({ level: config.logLevel, path: config.logPath });
+  const bridge = await startBridge(config, logger);
+  logger.info({ url: bridge.url, upstream: config.upstream.baseUrl, version: VERSION }, 'bridge listening');
+  process.stderr.write(
+    `opencode-bridge ${VERSION} listening on ${bridge.url}/v1 (upstream ${config.upstream.baseUrl})\n`,
+  );
+  if (bridge.tokenFile) {
+    process.stderr.write(
+      `Clients must send "Authorization: Bearer <token>"; the token is in ${bridge.tokenFile} (mode 0600).\n` +
+        `  For Codex: export OPENCODE_BRIDGE_TOKEN="$(cat ${bridge.tokenFile})" and set env_key = "OPENCODE_BRIDGE_TOKEN".\n`,
+    );
+  }
+
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    bridge.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  const code = (error as NodeJS.ErrnoException)?.code;
+  if (code === 'EADDRINUSE') {
+    process.stderr.write(
+      'opencode-bridge: the port is already in use (is another bridge running?). Set PROXY_PORT.\n',
+    );
+  } else {
+    process.stderr.write(`opencode-bridge: failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
+  }
+  process.exit(1);
+});

@@ -1,0 +1,16 @@
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import type { ModelCatalog } from '../models/catalog.ts';
+import type { BridgeStore } from '../state/store.ts';
+import type { ReasoningCarrier } from '../translate/reasoning-carrier.ts';
+import type { ChatClientOptions } from '../upstream/chat-client.ts';
+
+/** Everything a request needs, created once at start and passed down explicitly (no globals). */
+export interface BridgeDeps {
+  config: Config;
+  catalog: ModelCatalog;
+  store: BridgeStore;
+  carrier: ReasoningCarrier;
+  logger: Logger;
+  chatClient: ChatClientOptions;
+}

@@ -1,0 +1,76 @@
+/**
+ * Wires the pieces together and listens: state store, secrets, catalog, HTTP app. Used by the CLI, the tests and
+ * the benchmarks alike.
+ */
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import type { Config } from '../config.ts';
+import type { Logger } from '../logger.ts';
+import { createModelCatalog } from '../models/catalog.ts';
+import { createApp } from '../server/app.ts';
+import { loadOrCreateLocalToken, loadOrCreateReasoningKey } from '../state/secrets.ts';
+import { openStore } from '../state/store.ts';
+import { createReasoningCarrier } from '../translate/reasoning-carrier.ts';
+import { VERSION } from '../version.ts';
+import type { BridgeDeps } from './deps.ts';
+
+export interface RunningBridge {
+  url: string;
+  port: number;
+  /** The key clients must send. */
+  apiKey: string;
+  /** Where the generated local token lives, when no PROXY_API_KEY/LITELLM_MASTER_KEY was configured. */
+  tokenFile: string | undefined;
+  deps: BridgeDeps;
+  close(): Promise<void>;
+}
+
+const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+
+export async function startBridge(config: Config, logger: Logger): Promise<RunningBridge> {
+  const store = openStore(config.state.dbPath, config.state);
+  store.prune();
+  const pruneTimer = setInterval(() => store.prune(), PRUNE_INTERVAL_MS);
+  pruneTimer.unref();
+
+  const localToken = config.proxyApiKey ? undefined : loadOrCreateLocalToken(config.state.dir);
+  const apiKey = config.proxyApiKey ?? (localToken?.token as string);
+  const deps: BridgeDeps = {
+    config,
+    catalog: createModelCatalog(config.modelMap),
+    store,
+    carrier: createReasoningCarrier(loadOrCreateReasoningKey(config.state.dir)),
+    logger,
+    chatClient: {
+      baseUrl: config.upstream.baseUrl,
+      apiKey: config.upstream.apiKey,
+      userAgent: `opencode-bridge/${VERSION}`,
+    },
+  };
+  const app = createApp(deps, apiKey);
+
+  const server = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
+  const url = `http://${host}:${port}`;
+
+  return {
+    url,
+    port,
+    apiKey,
+    tokenFile: localToken?.file,
+    deps,
+    async close() {
+      clearInterval(pruneTimer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      });
+      store.close();
+    },
+  };
+}

@@ -1,0 +1,213 @@
+/**
+ * The one place that reads the environment. `loadConfig` turns variables into a typed, validated Config once, at
+ * start; an invalid value fails with a message naming the variable. Names follow ../shared/reference/ENV.md.
+ */
+import path from 'node:path';
+import { z } from 'zod';
+import type { ModelMapEntry } from './models/catalog.ts';
+
+export type GptModelStrategy = 'error' | 'oss' | 'openai';
+
+export interface Config {
+  server: {
+    host: string;
+    port: number;
+    maxBodyBytes: number;
+  };
+  upstream: {
+    baseUrl: string;
+    apiKey: string | undefined;
+    stream: boolean;
+  };
+  /** Key Codex must send; undefined = use the generated local token in the state directory. */
+  proxyApiKey: string | undefined;
+  state: {
+    dbPath: string;
+    dir: string;
+    ttlSeconds: number;
+    maxRows: number;
+  };
+  logPath: string | undefined;
+  logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  modelMap: Record<string, ModelMapEntry>;
+  heartbeatSeconds: number;
+  gpt: {
+    strategy: GptModelStrategy;
+    ossFallback: string;
+    openaiApiKey: string | undefined;
+    openaiBaseUrl: string;
+  };
+  stripTools: boolean;
+  exposeEmptyReasoningItem: boolean;
+}
+
+export class ConfigError extends Error {
+  readonly problems: string[];
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'ConfigError';
+    this.problems = problems;
+  }
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
+const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
+
+const modelMapSchema = z.record(
+  z.string().min(1),
+  z.union([
+    z
+      .string()
+      .min(1)
+      .transform((upstream) => ({ upstream })),
+    z.strictObject({
+      upstream: z.string().min(1),
+      family: z.enum(['deepseek', 'kimi', 'glm', 'qwen', 'minimax', 'generic']).optional(),
+      wire: z.enum(['chat', 'anthropic']).optional(),
+    }),
+  ]),
+);
+
+/** Collects problems instead of throwing at the first one, so a user fixes everything in one go. */
+class EnvReader {
+  readonly problems: string[] = [];
+  readonly env: Env;
+  constructor(env: Env) {
+    this.env = env;
+  }
+
+  string(name: string): string | undefined {
+    const value = this.env[name]?.trim();
+    return value ? value : undefined;
+  }
+
+  boolean(name: string, fallback: boolean): boolean {
+    const value = this.string(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if (TRUE_WORDS.has(value)) return true;
+    if (FALSE_WORDS.has(value)) return false;
+    this.problems.push(`${name} must be 1 or 0 (got "${this.env[name]}")`);
+    return fallback;
+  }
+
+  number(
+    name: string,
+    fallback: number,
+    { min, max, integer }: { min: number; max: number; integer?: boolean },
+  ) {
+    const raw = this.string(name);
+    if (raw === undefined) return fallback;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < min || value > max || (integer && !Number.isInteger(value))) {
+      const kind = integer ? 'an integer' : 'a number';
+      this.problems.push(`${name} must be ${kind} between ${min} and ${max} (got "${raw}")`);
+      return fallback;
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.string(name)?.toLowerCase();
+    if (value === undefined) return fallback;
+    if ((allowed as readonly string[]).includes(value)) return value as T;
+    this.problems.push(`${name} must be one of ${allowed.join(', ')} (got "${this.env[name]}")`);
+    return fallback;
+  }
+
+  url(name: string, fallback: string): string {
+    const value = this.string(name) ?? fallback;
+    try {
+      const url = new URL(value);
+      if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error('not http(s)');
+      return value.replace(/\/+$/, '');
+    } catch {
+      this.problems.push(`${name} must be an http(s) URL (got "${value}")`);
+      return fallback;
+    }
+  }
+
+  modelMap(name: string): Record<string, ModelMapEntry> {
+    const raw = this.string(name);
+    if (raw === undefined) return {};
+    let json: unknown;
+    try {
+      json = JSON.parse(raw);
+    } catch (error) {
+      this.problems.push(`${name} is not valid JSON: ${(error as Error).message}`);
+      return {};
+    }
+    const parsed = modelMapSchema.safeParse(json);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0];
+      this.problems.push(
+        `${name} must map model ids to an upstream model name or {"upstream", "family"?, "wire"?}` +
+          (issue ? ` (at ${issue.path.join('.') || 'top level'}: ${issue.message})` : ''),
+      );
+      return {};
+    }
+    return parsed.data;
+  }
+}
+
+export const DEFAULT_UPSTREAM_BASE_URL = 'https://opencode.ai/zen/go/v1';
+export const DEFAULT_STATE_DB = path.join('.codex-oss', 'state', 'bridge.sqlite3');
+const MIB = 1024 * 1024;
+
+export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config {
+  const read = new EnvReader(env);
+
+  const upstreamApiKey = read.string('OPENCODE_GO_API_KEY');
+  const allowMissingKey = read.boolean('ALLOW_MISSING_OPENCODE_KEY', false);
+  if (!upstreamApiKey && !allowMissingKey) {
+    read.problems.push(
+      'OPENCODE_GO_API_KEY is not set. Get a key at https://opencode.ai (OpenCode Go), then run ' +
+        '`export OPENCODE_GO_API_KEY=<your key>` before starting the bridge. ' +
+        '(ALLOW_MISSING_OPENCODE_KEY=1 starts it without a key, for testing.)',
+    );
+  }
+
+  const dbPath = path.resolve(cwd, read.string('PROXY_STATE_DB') ?? DEFAULT_STATE_DB);
+  const strategy = read.oneOf('GPT_MODEL_STRATEGY', ['error', 'oss', 'openai'] as const, 'error');
+  const openaiApiKey = read.string('OPENAI_API_KEY');
+
+  const config: Config = {
+    server: {
+      host: read.string('PROXY_HOST') ?? '127.0.0.1',
+      port: read.number('PROXY_PORT', 4000, { min: 0, max: 65535, integer: true }),
+      maxBodyBytes: read.number('PROXY_MAX_BODY_BYTES', 32 * MIB, {
+        min: 1024,
+        max: 1024 * MIB,
+        integer: true,
+      }),
+    },
+    upstream: {
+      baseUrl: read.url('OPENCODE_GO_BASE_URL', DEFAULT_UPSTREAM_BASE_URL),
+      apiKey: upstreamApiKey,
+      stream: read.boolean('UPSTREAM_STREAM', true),
+    },
+    proxyApiKey: read.string('PROXY_API_KEY') ?? read.string('LITELLM_MASTER_KEY'),
+    state: {
+      dbPath,
+      dir: path.dirname(dbPath),
+      ttlSeconds: read.number('PROXY_STATE_TTL_SECONDS', 7 * 24 * 3600, { min: 60, max: 365 * 24 * 3600 }),
+      maxRows: read.number('PROXY_STATE_MAX_ROWS', 50_000, { min: 100, max: 10_000_000, integer: true }),
+    },
+    logPath: read.string('PROXY_LOG_PATH'),
+    logLevel: read.oneOf('PROXY_LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error'] as const, 'info'),
+    modelMap: read.modelMap('MODEL_MAP_JSON'),
+    heartbeatSeconds: read.number('SSE_UPSTREAM_HEARTBEAT_SECONDS', 5, { min: 0.05, max: 300 }),
+    gpt: {
+      strategy,
+      ossFallback: read.string('GPT_MODEL_OSS_FALLBACK') ?? 'deepseek-v4-pro',
+      openaiApiKey,
+      openaiBaseUrl: read.url('OPENAI_BASE_URL', 'https://api.openai.com/v1'),
+    },
+    stripTools: read.boolean('STRIP_TOOLS', false),
+    exposeEmptyReasoningItem: read.boolean('EXPOSE_EMPTY_REASONING_ITEM', true),
+  };
+
+  if (read.problems.length > 0) throw new ConfigError(read.problems);
+  return config;
+}

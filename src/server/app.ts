@@ -1,0 +1,92 @@
+/**
+ * The HTTP app: a Hono value that tests can call without a socket (`app.request(...)`). Routes are served both
+ * under /v1 (Codex's `base_url = ".../v1"`) and at the root.
+ */
+import { randomBytes } from 'node:crypto';
+import { Hono } from 'hono';
+import { bodyLimit } from 'hono/body-limit';
+import type { BridgeDeps } from '../bridge/deps.ts';
+import { asBridgeError, BridgeError, toOpenAIErrorBody } from '../errors.ts';
+import { healthReport, modelList } from './info-routes.ts';
+import { handleCreateResponse, handleGetResponse } from './responses-route.ts';
+import { bearerAuth, hostGuard } from './security.ts';
+
+type Env = { Variables: { requestId: string } };
+
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
+
+function errorResponse(error: BridgeError, requestId: string | undefined): Response {
+  const headers: Record<string, string> = {};
+  if (requestId) headers['x-request-id'] = requestId;
+  if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
+  return Response.json(toOpenAIErrorBody(error), { status: error.status, headers });
+}
+
+export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
+  const app = new Hono<Env>();
+  const { config, logger } = deps;
+
+  app.onError((error, c) => {
+    const bridgeError = asBridgeError(error);
+    if (bridgeError.status >= 500 && !(error instanceof BridgeError)) {
+      logger.error({ requestId: c.get('requestId'), err: error }, 'unhandled error');
+    }
+    return errorResponse(bridgeError, c.get('requestId'));
+  });
+
+  app.notFound((c) =>
+    errorResponse(
+      new BridgeError({
+        status: 404,
+        code: 'unknown_url',
+        message: `Invalid URL (${c.req.method} ${c.req.path}).`,
+      }),
+      c.get('requestId'),
+    ),
+  );
+
+  app.use('*', async (c, next) => {
+    const presented = c.req.header('x-request-id');
+    const requestId =
+      presented && REQUEST_ID.test(presented) ? presented : `req_${randomBytes(12).toString('hex')}`;
+    c.set('requestId', requestId);
+    c.header('x-request-id', requestId);
+    await next();
+  });
+  app.use('*', hostGuard(config.server.host));
+
+  app.get('/health', (c) => c.json(healthReport(deps)));
+
+  for (const prefix of ['/v1', '']) {
+    app.use(`${prefix}/responses`, bearerAuth(apiKey));
+    app.use(`${prefix}/responses/*`, bearerAuth(apiKey));
+    app.use(`${prefix}/models`, bearerAuth(apiKey));
+    app.use(
+      `${prefix}/responses`,
+      bodyLimit({
+        maxSize: config.server.maxBodyBytes,
+        onError: () => {
+          throw new BridgeError({
+            status: 413,
+            code: 'request_too_large',
+            message: `The request body exceeds the bridge's limit of ${config.server.maxBodyBytes} bytes (PROXY_MAX_BODY_BYTES).`,
+          });
+        },
+      }),
+    );
+    app.post(`${prefix}/responses`, (c) => handleCreateResponse(deps, c.req.raw, c.get('requestId')));
+    app.get(`${prefix}/responses/:id`, (c) => handleGetResponse(deps, c.req.param('id')));
+    app.get(`${prefix}/models`, (c) => c.json(modelList(deps)));
+    app.all(`${prefix}/responses`, (c) => methodNotAllowed(c.req.method, c.req.path, 'POST'));
+    app.all(`${prefix}/models`, (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
+  }
+  return app;
+}
+
+function methodNotAllowed(method: string, path: string, allowed: string): never {
+  throw new BridgeError({
+    status: 405,
+    code: 'method_not_allowed',
+    message: `${method} is not supported on ${path}; use ${allowed}.`,
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * POST /v1/responses and GET /v1/responses/{id}.
+ */
+import type { BridgeDeps } from '../bridge/deps.ts';
+import { passThroughToOpenAI } from '../bridge/openai-passthrough.ts';
+import { OssRun } from '../bridge/oss-run.ts';
+import { routeModel } from '../bridge/route-model.ts';
+import { conversationSessionId } from '../bridge/session.ts';
+import { BridgeError, invalidRequest } from '../errors.ts';
+import { parseInputItems } from '../responses/input-items.ts';
+import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
+import { respondWithRun } from './respond.ts';
+
+function parseJsonBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalidRequest(
+      `We could not parse the JSON body of your request: ${(error as Error).message}. The body must be a JSON object.`,
+      null,
+      'invalid_json',
+    );
+  }
+}
+
+/** With previous_response_id, the stored conversation is prepended, so the upstream still sees everything. */
+function fullInput(deps: BridgeDeps, request: ResponsesRequest): unknown[] {
+  const own = typeof request.input === 'string' ? [{ role: 'user', content: request.input }] : request.input;
+  if (!request.previous_response_id) return own;
+  const previous = deps.store.getResponse(request.previous_response_id);
+  if (!previous) {
+    throw invalidRequest(
+      `Previous response with id '${request.previous_response_id}' not found. Only responses created with store=true are kept.`,
+      'previous_response_id',
+      'previous_response_not_found',
+    );
+  }
+  return [...previous.input, ...previous.response.output, ...own];
+}
+
+export async function handleCreateResponse(
+  deps: BridgeDeps,
+  incoming: Request,
+  requestId: string,
+): Promise<Response> {
+  const rawBody = await incoming.text();
+  const request = parseResponsesRequest(parseJsonBody(rawBody));
+  const route = routeModel(request.model, deps.catalog, deps.config.gpt);
+  if (route.kind === 'openai') return passThroughToOpenAI(deps.config.gpt, incoming, rawBody);
+  if (route.model.wire !== 'chat') {
+    throw new BridgeError({
+      status: 400,
+      code: 'model_not_supported',
+      param: 'model',
+      message:
+        `${route.model.upstreamModel} is served by OpenCode Go only over the Anthropic Messages format, which this ` +
+        'version of the bridge does not speak yet. Use a DeepSeek, Kimi or GLM model.',
+    });
+  }
+  const rawInput = fullInput(deps, request);
+  const items = parseInputItems(rawInput);
+  const sessionId = conversationSessionId(
+    (name) => incoming.headers.get(name) ?? undefined,
+    request.prompt_cache_key,
+    rawInput,
+  );
+  const run = new OssRun(deps, { request, rawInput, items, model: route.model, sessionId, requestId });
+  incoming.signal.addEventListener('abort', () => run.abort(), { once: true });
+  return respondWithRun(run, request.stream === true, {
+    heartbeatMs: deps.config.heartbeatSeconds * 1000,
+    requestId,
+  });
+}
+
+export function handleGetResponse(deps: BridgeDeps, id: string): Response {
+  const stored = deps.store.getResponse(id);
+  if (!stored) {
+    throw new BridgeError({
+      status: 404,
+      code: 'response_not_found',
+      param: 'id',
+      message: `No response with id '${id}' is stored (only responses created with store=true are kept).`,
+    });
+  }
+  return Response.json(stored.response);
+}

@@ -1,0 +1,135 @@
+/**
+ * The bridge's state in SQLite (built-in node:sqlite, WAL): the reasoning and tool-call cache that backs stateless
+ * replay for clients that drop `encrypted_content`, and stored responses for `previous_response_id` and
+ * `GET /v1/responses/{id}`. Growth is bounded: rows older than the TTL are pruned, then the oldest beyond a cap.
+ */
+import { closeSync, openSync } from 'node:fs';
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
+import type { ResponseObject } from '../responses/output.ts';
+import type { RecoveredCall } from '../translate/messages.ts';
+import type { ReplayRecord } from '../translate/stream.ts';
+import { ensurePrivateDir } from './secrets.ts';
+
+export interface StoredResponse {
+  response: ResponseObject;
+  /** The full input (previous turns included) that produced it, as raw Responses items. */
+  input: unknown[];
+}
+
+export interface BridgeStore {
+  saveReplay(records: readonly ReplayRecord[], model: string): void;
+  reasoningByItemId(itemId: string): string | undefined;
+  reasoningByCallId(callId: string): string | undefined;
+  callByCallId(callId: string): RecoveredCall | undefined;
+  saveResponse(stored: StoredResponse): void;
+  getResponse(id: string): StoredResponse | undefined;
+  prune(now?: number): void;
+  close(): void;
+}
+
+export interface StoreOptions {
+  ttlSeconds: number;
+  maxRows: number;
+}
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS reasoning (key TEXT PRIMARY KEY, text TEXT NOT NULL, model TEXT NOT NULL, created_at INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS calls (call_id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, namespace TEXT,
+    arguments TEXT NOT NULL, created_at INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS responses (id TEXT PRIMARY KEY, response TEXT NOT NULL, input TEXT NOT NULL, created_at INTEGER NOT NULL);
+  CREATE INDEX IF NOT EXISTS reasoning_age ON reasoning (created_at);
+  CREATE INDEX IF NOT EXISTS calls_age ON calls (created_at);
+  CREATE INDEX IF NOT EXISTS responses_age ON responses (created_at);
+`;
+
+const TABLES = ['reasoning', 'calls', 'responses'] as const;
+
+export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
+  if (dbPath !== ':memory:') {
+    ensurePrivateDir(path.dirname(dbPath));
+    // Create it 0600 before SQLite does: it holds model reasoning, and SQLite gives its WAL the same mode.
+    closeSync(openSync(dbPath, 'a', 0o600));
+  }
+  const db = new DatabaseSync(dbPath);
+  db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
+  db.exec(SCHEMA);
+
+  const putReasoning = db.prepare(
+    'INSERT OR REPLACE INTO reasoning (key, text, model, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const getReasoning = db.prepare('SELECT text FROM reasoning WHERE key = ?');
+  const putCall = db.prepare(
+    'INSERT OR REPLACE INTO calls (call_id, kind, name, namespace, arguments, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+  );
+  const getCall = db.prepare('SELECT kind, name, namespace, arguments FROM calls WHERE call_id = ?');
+  const putResponse = db.prepare(
+    'INSERT OR REPLACE INTO responses (id, response, input, created_at) VALUES (?, ?, ?, ?)',
+  );
+  const getResponseRow = db.prepare('SELECT response, input FROM responses WHERE id = ?');
+
+  const textOf = (key: string) => {
+    const row = getReasoning.get(key) as { text: string } | undefined;
+    return row?.text;
+  };
+
+  return {
+    saveReplay(records, model) {
+      const now = Date.now();
+      db.exec('BEGIN');
+      try {
+        for (const record of records) {
+          if (record.itemId) putReasoning.run(`item:${record.itemId}`, record.text, model, now);
+          for (const callId of record.callIds) putReasoning.run(`call:${callId}`, record.text, model, now);
+          for (const call of record.calls) {
+            putCall.run(
+              call.callId,
+              call.binding.kind,
+              call.binding.name,
+              call.binding.namespace ?? null,
+              call.arguments,
+              now,
+            );
+          }
+        }
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+    },
+    reasoningByItemId: (itemId) => textOf(`item:${itemId}`),
+    reasoningByCallId: (callId) => textOf(`call:${callId}`),
+    callByCallId(callId) {
+      const row = getCall.get(callId) as
+        | { kind: string; name: string; namespace: string | null; arguments: string }
+        | undefined;
+      if (!row) return undefined;
+      return {
+        kind: row.kind as RecoveredCall['kind'],
+        name: row.name,
+        ...(row.namespace ? { namespace: row.namespace } : {}),
+        arguments: row.arguments,
+      };
+    },
+    saveResponse({ response, input }) {
+      putResponse.run(response.id, JSON.stringify(response), JSON.stringify(input), Date.now());
+    },
+    getResponse(id) {
+      const row = getResponseRow.get(id) as { response: string; input: string } | undefined;
+      return row ? { response: JSON.parse(row.response), input: JSON.parse(row.input) } : undefined;
+    },
+    prune(now = Date.now()) {
+      const cutoff = now - options.ttlSeconds * 1000;
+      for (const table of TABLES) {
+        db.prepare(`DELETE FROM ${table} WHERE created_at < ?`).run(cutoff);
+        db.prepare(
+          `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} ORDER BY created_at DESC LIMIT -1 OFFSET ?)`,
+        ).run(options.maxRows);
+      }
+    },
+    close() {
+      db.close();
+    },
+  };
+}

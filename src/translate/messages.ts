@@ -1,0 +1,297 @@
+/**
+ * Responses input items → Chat Completions messages. Stateless: the whole history Codex sends is translated every
+ * turn. One model turn (reasoning, text, tool calls) becomes one assistant message, so parallel calls stay
+ * parallel; each call is followed by its tool message, in call order, wherever its output sat in the input. The
+ * history is repaired so a strict upstream accepts it: an unanswered call gets a "no output" tool message, and an
+ * output whose call is missing is re-attached from the state store or dropped, with a note either way.
+ */
+import type { ModelProfile } from '../models/profiles.ts';
+import type { ContentPart, InputItem } from '../responses/input-items.ts';
+import type { AssistantMessage, ChatContentPart, ChatMessage, ChatToolCall } from '../upstream/chat-types.ts';
+import type { TranslationNote } from './notes.ts';
+import type { OpenedReasoning } from './reasoning-carrier.ts';
+import type { ToolKind, ToolNames } from './tools.ts';
+
+export interface RecoveredCall {
+  kind: ToolKind;
+  name: string;
+  namespace?: string;
+  arguments: string;
+}
+
+/** Where replayed reasoning and lost calls come from: the sealed carrier first, the state store as a backup. */
+export interface HistoryLookup {
+  openReasoning(blob: string): OpenedReasoning;
+  reasoningByItemId(itemId: string): string | undefined;
+  reasoningByCallId(callId: string): string | undefined;
+  callByCallId(callId: string): RecoveredCall | undefined;
+}
+
+export const NO_OUTPUT_TEXT = 'No output was recorded for this tool call (it was interrupted or never ran).';
+
+interface PendingTurn {
+  text: string[];
+  reasoning: string[];
+  toolCalls: ChatToolCall[];
+}
+
+interface BuildContext {
+  profile: ModelProfile;
+  names: ToolNames;
+  lookup: HistoryLookup;
+  notes: TranslationNote[];
+}
+
+function emptyTurn(): PendingTurn {
+  return { text: [], reasoning: [], toolCalls: [] };
+}
+
+function partsToText(parts: readonly ContentPart[], context: BuildContext): string {
+  return parts.map((part) => partToText(part, context)).join('');
+}
+
+function partToText(part: ContentPart, context: BuildContext): string {
+  switch (part.type) {
+    case 'text':
+      return part.text;
+    case 'image':
+      context.notes.push({ kind: 'image_replaced', detail: 'image in a text-only position' });
+      return '[image omitted: it cannot be sent in this position]';
+    case 'file':
+      context.notes.push({ kind: 'file_replaced', detail: `file ${part.filename ?? '(unnamed)'}` });
+      return `[file omitted: ${part.filename ?? 'unnamed file'}; attached files are not supported by this bridge]`;
+  }
+}
+
+function userContent(parts: readonly ContentPart[], context: BuildContext): string | ChatContentPart[] {
+  if (!parts.some((part) => part.type === 'image')) return partsToText(parts, context);
+  return parts.map((part): ChatContentPart => {
+    if (part.type !== 'image') return { type: 'text', text: partToText(part, context) };
+    if (!context.profile.acceptsImages) {
+      context.notes.push({
+        kind: 'image_replaced',
+        detail: `${context.profile.family} models do not accept images`,
+      });
+      return { type: 'text', text: '[image omitted: this model does not accept images]' };
+    }
+    return {
+      type: 'image_url',
+      image_url: part.detail ? { url: part.imageUrl, detail: part.detail } : { url: part.imageUrl },
+    };
+  });
+}
+
+function reasoningText(
+  item: Extract<InputItem, { type: 'reasoning' }>,
+  context: BuildContext,
+): string | undefined {
+  if (item.encryptedContent) {
+    const opened = context.lookup.openReasoning(item.encryptedContent);
+    if (opened.ok) return opened.reasoning.text;
+    context.notes.push({
+      kind: 'reasoning_unreadable',
+      detail: `reasoning item ${item.id ?? '(no id)'}: ${opened.why === 'foreign' ? 'not sealed by this bridge' : 'failed authentication'}`,
+    });
+  }
+  return (item.id ? context.lookup.reasoningByItemId(item.id) : undefined) ?? item.text;
+}
+
+function toolCallArguments(
+  item: Extract<InputItem, { type: 'function_call' | 'custom_tool_call' | 'local_shell_call' }>,
+) {
+  switch (item.type) {
+    case 'function_call':
+      return item.arguments;
+    case 'custom_tool_call':
+      return JSON.stringify({ input: item.input });
+    case 'local_shell_call': {
+      const action = (item.action ?? {}) as Record<string, unknown>;
+      return JSON.stringify({
+        command: action.command ?? [],
+        ...(action.working_directory ? { working_directory: action.working_directory } : {}),
+        ...(action.timeout_ms ? { timeout_ms: action.timeout_ms } : {}),
+      });
+    }
+  }
+}
+
+function chatToolCall(id: string, name: string, args: string): ChatToolCall {
+  return { id, type: 'function', function: { name, arguments: args } };
+}
+
+function assistantMessage(turn: PendingTurn, context: BuildContext): AssistantMessage {
+  const { profile } = context;
+  const hasCalls = turn.toolCalls.length > 0;
+  let reasoning = turn.reasoning.join('\n\n') || undefined;
+  if (reasoning === undefined && hasCalls)
+    reasoning = context.lookup.reasoningByCallId(turn.toolCalls[0]?.id ?? '');
+  let text = turn.text.join('');
+  const message: AssistantMessage = { role: 'assistant', content: null };
+
+  const needsReasoning = profile.replay.scope === 'all' || hasCalls;
+  if (profile.replay.into === 'reasoning_content') {
+    if (reasoning) message.reasoning_content = reasoning;
+    else if (needsReasoning && profile.replay.placeholder !== null) {
+      message.reasoning_content = profile.replay.placeholder;
+      if (hasCalls)
+        context.notes.push({ kind: 'reasoning_missing', detail: `call ${turn.toolCalls[0]?.id}` });
+    }
+  } else if (profile.replay.into === 'think-tags' && reasoning) {
+    text = `<think>${reasoning}</think>\n\n${text}`;
+  }
+
+  if (text.length > 0) message.content = text;
+  else if (profile.requiresAssistantContent || !hasCalls) message.content = '';
+  if (hasCalls) message.tool_calls = turn.toolCalls;
+  return message;
+}
+
+/** The tool message answering a call, or a placeholder when Codex never recorded an output for it. */
+function toolMessageFor(
+  call: ChatToolCall,
+  outputs: Map<string, readonly ContentPart[]>,
+  consumed: Set<string>,
+  context: BuildContext,
+): ChatMessage {
+  const output = consumed.has(call.id) ? undefined : outputs.get(call.id);
+  consumed.add(call.id);
+  if (output === undefined) {
+    context.notes.push({ kind: 'missing_output_filled', detail: `call ${call.id}` });
+    return { role: 'tool', tool_call_id: call.id, content: NO_OUTPUT_TEXT };
+  }
+  return { role: 'tool', tool_call_id: call.id, content: partsToText(output, context) };
+}
+
+function indexOutputs(items: readonly InputItem[]): Map<string, readonly ContentPart[]> {
+  const outputs = new Map<string, readonly ContentPart[]>();
+  for (const item of items) {
+    if (item.type === 'tool_output' && !outputs.has(item.callId)) outputs.set(item.callId, item.output);
+  }
+  return outputs;
+}
+
+function indexCallIds(items: readonly InputItem[]): Set<string> {
+  const ids = new Set<string>();
+  for (const item of items) {
+    if (
+      item.type === 'function_call' ||
+      item.type === 'custom_tool_call' ||
+      item.type === 'local_shell_call'
+    ) {
+      ids.add(item.callId);
+    }
+  }
+  return ids;
+}
+
+export function buildChatMessages(
+  items: readonly InputItem[],
+  instructions: string | undefined,
+  context: BuildContext,
+): ChatMessage[] {
+  const messages: ChatMessage[] = [];
+  const outputs = indexOutputs(items);
+  const callIds = indexCallIds(items);
+  const consumed = new Set<string>();
+  let turn = emptyTurn();
+
+  const pushSystem = (text: string) => {
+    const last = messages.at(-1);
+    if (last && last.role === context.profile.systemRole && messages.length === 1) {
+      last.content = `${last.content}\n\n${text}`;
+    } else {
+      messages.push({ role: context.profile.systemRole, content: text });
+    }
+  };
+
+  const flushTurn = () => {
+    if (turn.text.length === 0 && turn.toolCalls.length === 0) {
+      turn = emptyTurn();
+      return;
+    }
+    messages.push(assistantMessage(turn, context));
+    for (const call of turn.toolCalls) messages.push(toolMessageFor(call, outputs, consumed, context));
+    turn = emptyTurn();
+  };
+
+  if (instructions) pushSystem(instructions);
+
+  for (const item of items) {
+    switch (item.type) {
+      case 'message':
+        if (item.role === 'assistant') {
+          if (turn.toolCalls.length > 0) flushTurn();
+          turn.text.push(partsToText(item.content, context));
+          break;
+        }
+        flushTurn();
+        if (item.role === 'user')
+          messages.push({ role: 'user', content: userContent(item.content, context) });
+        else pushSystem(partsToText(item.content, context));
+        break;
+      case 'reasoning': {
+        if (turn.text.length > 0 || turn.toolCalls.length > 0) flushTurn();
+        const text = reasoningText(item, context);
+        if (text && !turn.reasoning.includes(text)) turn.reasoning.push(text);
+        break;
+      }
+      case 'function_call':
+      case 'custom_tool_call':
+        turn.toolCalls.push(
+          chatToolCall(item.callId, context.names.toChat(item.name, item.namespace), toolCallArguments(item)),
+        );
+        break;
+      case 'local_shell_call':
+        turn.toolCalls.push(
+          chatToolCall(item.callId, context.names.toChat('local_shell'), toolCallArguments(item)),
+        );
+        break;
+      case 'tool_output':
+        flushTurn();
+        if (callIds.has(item.callId) || consumed.has(item.callId)) break;
+        recoverOrphanOutput(item.callId, messages, outputs, consumed, context);
+        break;
+      case 'additional_tools':
+        break;
+      case 'dropped':
+        context.notes.push({ kind: 'item_dropped', detail: `${item.originalType}: ${item.reason}` });
+        break;
+      default:
+        assertNever(item);
+    }
+  }
+  flushTurn();
+  return messages;
+}
+
+function recoverOrphanOutput(
+  callId: string,
+  messages: ChatMessage[],
+  outputs: Map<string, readonly ContentPart[]>,
+  consumed: Set<string>,
+  context: BuildContext,
+): void {
+  const recovered = context.lookup.callByCallId(callId);
+  if (!recovered) {
+    consumed.add(callId);
+    context.notes.push({ kind: 'orphan_output_dropped', detail: `output for unknown call ${callId}` });
+    return;
+  }
+  context.notes.push({
+    kind: 'orphan_output_recovered',
+    detail: `call ${callId} restored from the state store`,
+  });
+  const turn: PendingTurn = {
+    text: [],
+    reasoning: [],
+    toolCalls: [
+      chatToolCall(callId, context.names.toChat(recovered.name, recovered.namespace), recovered.arguments),
+    ],
+  };
+  messages.push(assistantMessage(turn, context));
+  messages.push(toolMessageFor(turn.toolCalls[0] as ChatToolCall, outputs, consumed, context));
+}
+
+export function assertNever(value: never): never {
+  throw new Error(`Unhandled variant: ${JSON.stringify(value)}`);
+}

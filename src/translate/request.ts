@@ -1,0 +1,140 @@
+/**
+ * A Responses request → a Chat Completions request for one upstream model. Pure: everything it needs (model
+ * profile, history lookup, settings) comes in as arguments; everything it changed or dropped comes out as notes.
+ */
+import type { ResolvedModel } from '../models/catalog.ts';
+import type { ModelProfile } from '../models/profiles.ts';
+import type { InputItem } from '../responses/input-items.ts';
+import type { ResponsesRequest, ResponsesTool, TextFormat } from '../responses/request.ts';
+import type { ChatRequest, ChatToolChoice } from '../upstream/chat-types.ts';
+import { buildChatMessages, type HistoryLookup } from './messages.ts';
+import type { TranslationNote } from './notes.ts';
+import { type ToolNames, translateTools } from './tools.ts';
+
+export interface TranslateOptions {
+  model: ResolvedModel;
+  lookup: HistoryLookup;
+  stream: boolean;
+  stripTools: boolean;
+}
+
+export interface ChatTranslation {
+  body: ChatRequest;
+  names: ToolNames;
+  notes: TranslationNote[];
+}
+
+function collectTools(request: ResponsesRequest, items: readonly InputItem[]): ResponsesTool[] {
+  const tools = [...(request.tools ?? [])];
+  for (const item of items) {
+    if (item.type === 'additional_tools') tools.push(...(item.tools as ResponsesTool[]));
+  }
+  return tools;
+}
+
+function translateToolChoice(
+  choice: ResponsesRequest['tool_choice'],
+  names: ToolNames,
+  profile: ModelProfile,
+  notes: TranslationNote[],
+): ChatToolChoice | undefined {
+  if (choice === undefined || choice === null) return undefined;
+  let mapped: ChatToolChoice | undefined;
+  if (typeof choice === 'string') {
+    mapped = choice === 'none' || choice === 'required' ? choice : 'auto';
+  } else if ((choice.type === 'function' || choice.type === 'custom') && typeof choice.name === 'string') {
+    mapped = { type: 'function', function: { name: names.toChat(choice.name) } };
+  } else if (choice.type === 'allowed_tools') {
+    mapped = choice.mode === 'required' ? 'required' : 'auto';
+  } else {
+    notes.push({
+      kind: 'tool_choice_downgraded',
+      detail: `tool_choice type '${choice.type}' is not available; using auto`,
+    });
+    return 'auto';
+  }
+  if (profile.onlyAutoToolChoice && mapped !== 'auto' && mapped !== 'none') {
+    notes.push({
+      kind: 'tool_choice_downgraded',
+      detail: `${profile.family} thinking mode accepts only auto/none tool_choice; a forced choice was sent as auto`,
+    });
+    return 'auto';
+  }
+  return mapped;
+}
+
+function schemaInstruction(format: Extract<TextFormat, { type: 'json_schema' }>): string {
+  return `Respond only with a JSON object that matches this JSON schema:\n${JSON.stringify(format.schema)}`;
+}
+
+function translateTextFormat(
+  format: TextFormat | null | undefined,
+  profile: ModelProfile,
+  notes: TranslationNote[],
+): { responseFormat?: ChatRequest['response_format']; instruction?: string } {
+  if (!format || format.type === 'text') return {};
+  if (format.type === 'json_object') return { responseFormat: { type: 'json_object' } };
+  if (profile.responseFormat === 'json_schema') {
+    return {
+      responseFormat: {
+        type: 'json_schema',
+        json_schema: {
+          name: format.name ?? 'response',
+          schema: format.schema,
+          strict: format.strict ?? false,
+        },
+      },
+    };
+  }
+  notes.push({
+    kind: 'response_format_downgraded',
+    detail: `${profile.family} has no json_schema output; sent json_object with the schema as an instruction`,
+  });
+  return { responseFormat: { type: 'json_object' }, instruction: schemaInstruction(format) };
+}
+
+export function translateRequest(
+  request: ResponsesRequest,
+  items: readonly InputItem[],
+  options: TranslateOptions,
+): ChatTranslation {
+  const { profile } = options.model;
+  const notes: TranslationNote[] = [];
+  const requestedTools = collectTools(request, items);
+  if (options.stripTools && requestedTools.length > 0) {
+    notes.push({ kind: 'tools_stripped', detail: `STRIP_TOOLS=1 removed ${requestedTools.length} tools` });
+  }
+  const { tools, names } = translateTools(options.stripTools ? [] : requestedTools, profile, notes);
+  const textFormat = translateTextFormat(request.text?.format, profile, notes);
+  const instructions =
+    [request.instructions, textFormat.instruction].filter(Boolean).join('\n\n') || undefined;
+  const messages = buildChatMessages(items, instructions, { profile, names, lookup: options.lookup, notes });
+
+  const body: ChatRequest = { model: options.model.upstreamModel, messages, stream: options.stream };
+  if (options.stream) body.stream_options = { include_usage: true };
+  if (tools.length > 0) {
+    // An empty tools list is left out entirely: some upstreams reject `tools: []` (Codex sends it on compaction).
+    body.tools = tools;
+    const toolChoice = translateToolChoice(request.tool_choice, names, profile, notes);
+    if (toolChoice !== undefined) body.tool_choice = toolChoice;
+    if (typeof request.parallel_tool_calls === 'boolean')
+      body.parallel_tool_calls = request.parallel_tool_calls;
+  }
+  if (request.temperature != null || request.top_p != null) {
+    if (profile.dropSampling) {
+      notes.push({
+        kind: 'sampling_dropped',
+        detail: `${profile.family} pins temperature/top_p; values not sent`,
+      });
+    } else {
+      if (request.temperature != null) body.temperature = request.temperature;
+      if (request.top_p != null) body.top_p = request.top_p;
+    }
+  }
+  if (request.max_output_tokens != null) body.max_tokens = request.max_output_tokens;
+  if (textFormat.responseFormat) body.response_format = textFormat.responseFormat;
+  if (request.reasoning?.effort) Object.assign(body, profile.effortFields(request.reasoning.effort));
+  if (request.prompt_cache_key && profile.forwardPromptCacheKey)
+    body.prompt_cache_key = request.prompt_cache_key;
+  return { body, names, notes };
+}

@@ -1,0 +1,660 @@
+/**
+ * Chat Completions chunks → Responses streaming events, one chunk at a time. A state machine with explicit item
+ * state: reasoning, message and tool-call items each go added → deltas → done → output_item.done, in order, with
+ * output_index, content_index, item_id and an increasing sequence_number. It never ends a stream itself: the
+ * caller calls `finish()` when the upstream ends or `fail()` when it breaks, and gets exactly one terminal event.
+ */
+import type {
+  OutputItem,
+  ResponseEvent,
+  ResponseEventBody,
+  ResponseObject,
+  ResponseUsage,
+} from '../responses/output.ts';
+import type { ChatChoiceChunk, ChatChunk, ChatDelta, ChatToolCallDelta } from '../upstream/chat-types.ts';
+import { outcomeOfFinishReason, type StreamOutcome } from './finish-reason.ts';
+import { assertNever } from './messages.ts';
+import type { ReasoningCarrier } from './reasoning-carrier.ts';
+import { ThinkTagSplitter } from './think-tags.ts';
+import type { ToolBinding, ToolNames } from './tools.ts';
+import { hasUsageCounts, toResponsesUsage } from './usage.ts';
+
+/** Request fields echoed on the Response object. */
+export type ResponseEcho = Pick<
+  ResponseObject,
+  | 'instructions'
+  | 'metadata'
+  | 'parallel_tool_calls'
+  | 'tool_choice'
+  | 'tools'
+  | 'temperature'
+  | 'top_p'
+  | 'max_output_tokens'
+  | 'previous_response_id'
+  | 'store'
+>;
+
+export interface StreamTranslatorOptions {
+  responseId: string;
+  /** Model id reported to the client (the Codex id of the model that answered). */
+  model: string;
+  /** Upstream model id, sealed with the reasoning so a replay knows where it came from. */
+  upstreamModel: string;
+  createdAt: number;
+  names: ToolNames;
+  carrier: ReasoningCarrier | undefined;
+  thinkTags: boolean;
+  exposeEmptyReasoningItem: boolean;
+  echo: ResponseEcho;
+}
+
+/** What the state store keeps so a later turn can recover reasoning even if the client drops it. */
+export interface ReplayRecord {
+  itemId: string;
+  text: string;
+  callIds: string[];
+  calls: Array<{ callId: string; binding: ToolBinding; arguments: string }>;
+}
+
+interface ReasoningState {
+  kind: 'reasoning';
+  index: number;
+  id: string;
+  text: string;
+  done: boolean;
+}
+
+interface MessageState {
+  kind: 'message';
+  index: number;
+  id: string;
+  text: string;
+  done: boolean;
+}
+
+interface ToolCallState {
+  kind: 'tool';
+  chatIndex: number;
+  index: number | undefined;
+  id: string;
+  callId: string | undefined;
+  name: string;
+  args: string;
+  binding: ToolBinding | undefined;
+  done: boolean;
+}
+
+type ItemState = ReasoningState | MessageState | ToolCallState;
+
+const ITEM_PREFIX: Record<ToolBinding['kind'], string> = {
+  function: 'fc',
+  custom: 'ctc',
+  local_shell: 'lsc',
+};
+
+export class ChatToResponsesTranslator {
+  readonly #options: StreamTranslatorOptions;
+  readonly #idStem: string;
+  readonly #items: ItemState[] = [];
+  readonly #calls = new Map<number, ToolCallState>();
+  readonly #splitter: ThinkTagSplitter | undefined;
+  #sequence = 0;
+  #itemCounter = 0;
+  #reasoning: ReasoningState | undefined;
+  #message: MessageState | undefined;
+  #sawReasoning = false;
+  #finishReason: string | null | undefined;
+  #usage: ResponseUsage | null = null;
+  #terminal: ResponseObject | undefined;
+
+  constructor(options: StreamTranslatorOptions) {
+    this.#options = options;
+    this.#idStem = options.responseId.replace(/^resp_/, '');
+    this.#splitter = options.thinkTags ? new ThinkTagSplitter() : undefined;
+  }
+
+  /** True once any output item has been sent: from then on a failure cannot be retried transparently. */
+  get hasOutput(): boolean {
+    return this.#items.length > 0;
+  }
+
+  get finished(): boolean {
+    return this.#terminal !== undefined;
+  }
+
+  /** The upstream said why it stopped (it may still send a usage chunk). */
+  get sawFinishReason(): boolean {
+    return this.#finishReason !== undefined;
+  }
+
+  start(): ResponseEvent[] {
+    const response = this.snapshot('in_progress');
+    return [
+      this.#event({ type: 'response.created', response }),
+      this.#event({ type: 'response.in_progress', response }),
+    ];
+  }
+
+  /** A data event that keeps Codex's idle timer alive (it ignores SSE comments). */
+  heartbeat(): ResponseEvent {
+    return this.#event({ type: 'response.in_progress', response: this.snapshot('in_progress') });
+  }
+
+  push(chunk: ChatChunk): ResponseEvent[] {
+    const events: ResponseEvent[] = [];
+    const choice: ChatChoiceChunk | undefined = chunk.choices?.[0];
+    const usage = chunk.usage ?? choice?.usage;
+    if (hasUsageCounts(usage)) this.#usage = toResponsesUsage(usage);
+    if (!choice) return events;
+    const delta: ChatDelta | null | undefined = choice.delta ?? choice.message;
+    if (delta) this.#applyDelta(delta, events);
+    if (choice.finish_reason) {
+      this.#finishReason = choice.finish_reason;
+      this.#flushSplitter(events);
+    }
+    return events;
+  }
+
+  /** The upstream stream ended. Emits the one terminal event. */
+  finish(): ResponseEvent[] {
+    if (this.#terminal) return [];
+    const events: ResponseEvent[] = [];
+    this.#flushSplitter(events);
+    return this.#end(outcomeOfFinishReason(this.#finishReason), events);
+  }
+
+  /** The upstream broke mid-stream (or before it started). Emits `response.failed` with the reason. */
+  fail(code: string, message: string): ResponseEvent[] {
+    if (this.#terminal) return [];
+    return this.#end({ status: 'failed', code, message }, []);
+  }
+
+  /** Ends with `response.incomplete`, keeping the partial answer visible as such (e.g. a deadline passed). */
+  incomplete(reason: string): ResponseEvent[] {
+    if (this.#terminal) return [];
+    const events: ResponseEvent[] = [];
+    this.#flushSplitter(events);
+    return this.#end({ status: 'incomplete', reason: reason as 'max_output_tokens' }, events);
+  }
+
+  replayRecords(): ReplayRecord[] {
+    const records: ReplayRecord[] = [];
+    let current: ReplayRecord | undefined;
+    for (const item of this.#items) {
+      if (item.kind === 'reasoning') {
+        current = { itemId: item.id, text: item.text, callIds: [], calls: [] };
+        records.push(current);
+      } else if (item.kind === 'tool' && item.callId && item.binding) {
+        if (!current) {
+          current = { itemId: '', text: '', callIds: [], calls: [] };
+          records.push(current);
+        }
+        current.callIds.push(item.callId);
+        current.calls.push({ callId: item.callId, binding: item.binding, arguments: item.args });
+      }
+    }
+    return records;
+  }
+
+  snapshot(status: ResponseObject['status'], extra: Partial<ResponseObject> = {}): ResponseObject {
+    const { options } = this;
+    return {
+      id: options.responseId,
+      object: 'response',
+      created_at: options.createdAt,
+      status,
+      model: options.model,
+      output: [],
+      usage: null,
+      error: null,
+      incomplete_details: null,
+      text: { format: { type: 'text' } },
+      ...options.echo,
+      ...extra,
+    };
+  }
+
+  get options(): StreamTranslatorOptions {
+    return this.#options;
+  }
+
+  #event(body: ResponseEventBody): ResponseEvent {
+    return { ...body, sequence_number: this.#sequence++ } as ResponseEvent;
+  }
+
+  #nextItemId(prefix: string): string {
+    this.#itemCounter += 1;
+    return `${prefix}_${this.#idStem}_${this.#itemCounter}`;
+  }
+
+  #applyDelta(delta: ChatDelta, events: ResponseEvent[]): void {
+    const reasoning =
+      delta.reasoning_content ?? delta.reasoning ?? reasoningDetailsText(delta.reasoning_details);
+    if (reasoning) this.#appendReasoning(reasoning, events);
+    const content = (delta.content ?? '') + (delta.refusal ?? '');
+    if (content) {
+      if (this.#splitter) {
+        const piece = this.#splitter.push(content);
+        if (piece.reasoning) this.#appendReasoning(piece.reasoning, events);
+        if (piece.text) this.#appendText(piece.text, events);
+      } else {
+        this.#appendText(content, events);
+      }
+    }
+    if (delta.tool_calls) {
+      for (const call of delta.tool_calls) this.#appendToolCall(call, events);
+    }
+  }
+
+  #flushSplitter(events: ResponseEvent[]): void {
+    if (!this.#splitter) return;
+    const piece = this.#splitter.flush();
+    if (piece.reasoning) this.#appendReasoning(piece.reasoning, events);
+    if (piece.text) this.#appendText(piece.text, events);
+  }
+
+  #appendReasoning(delta: string, events: ResponseEvent[]): void {
+    if (this.#message) this.#closeMessage(events, 'completed');
+    let item = this.#reasoning;
+    if (!item) {
+      item = this.#openReasoning(events);
+    }
+    item.text += delta;
+    events.push(
+      this.#event({
+        type: 'response.reasoning_text.delta',
+        item_id: item.id,
+        output_index: item.index,
+        content_index: 0,
+        delta,
+      }),
+    );
+  }
+
+  #openReasoning(events: ResponseEvent[]): ReasoningState {
+    const item: ReasoningState = {
+      kind: 'reasoning',
+      index: this.#items.length,
+      id: this.#nextItemId('rs'),
+      text: '',
+      done: false,
+    };
+    this.#items.push(item);
+    this.#reasoning = item;
+    this.#sawReasoning = true;
+    events.push(
+      this.#event({
+        type: 'response.output_item.added',
+        output_index: item.index,
+        item: { type: 'reasoning', id: item.id, summary: [], content: [], encrypted_content: null },
+      }),
+      this.#event({
+        type: 'response.content_part.added',
+        item_id: item.id,
+        output_index: item.index,
+        content_index: 0,
+        part: { type: 'reasoning_text', text: '' },
+      }),
+    );
+    return item;
+  }
+
+  /** Codex replays reasoning it was given; an empty item still carries "there was none" for strict upstreams. */
+  #ensureReasoningItem(events: ResponseEvent[]): void {
+    if (this.#sawReasoning || !this.#options.exposeEmptyReasoningItem) return;
+    this.#openReasoning(events);
+    this.#closeReasoning(events);
+  }
+
+  #closeReasoning(events: ResponseEvent[]): void {
+    const item = this.#reasoning;
+    if (!item) return;
+    this.#reasoning = undefined;
+    item.done = true;
+    const base = { item_id: item.id, output_index: item.index, content_index: 0 };
+    events.push(
+      this.#event({ type: 'response.reasoning_text.done', ...base, text: item.text }),
+      this.#event({
+        type: 'response.content_part.done',
+        ...base,
+        part: { type: 'reasoning_text', text: item.text },
+      }),
+      this.#event({
+        type: 'response.output_item.done',
+        output_index: item.index,
+        item: this.#outputItem(item),
+      }),
+    );
+  }
+
+  #appendText(delta: string, events: ResponseEvent[]): void {
+    if (this.#reasoning) this.#closeReasoning(events);
+    this.#ensureReasoningItem(events);
+    let item = this.#message;
+    if (!item) {
+      item = {
+        kind: 'message',
+        index: this.#items.length,
+        id: this.#nextItemId('msg'),
+        text: '',
+        done: false,
+      };
+      this.#items.push(item);
+      this.#message = item;
+      events.push(
+        this.#event({
+          type: 'response.output_item.added',
+          output_index: item.index,
+          item: { type: 'message', id: item.id, role: 'assistant', status: 'in_progress', content: [] },
+        }),
+        this.#event({
+          type: 'response.content_part.added',
+          item_id: item.id,
+          output_index: item.index,
+          content_index: 0,
+          part: { type: 'output_text', text: '', annotations: [] },
+        }),
+      );
+    }
+    item.text += delta;
+    events.push(
+      this.#event({
+        type: 'response.output_text.delta',
+        item_id: item.id,
+        output_index: item.index,
+        content_index: 0,
+        delta,
+        logprobs: [],
+      }),
+    );
+  }
+
+  #closeMessage(events: ResponseEvent[], status: 'completed' | 'incomplete'): void {
+    const item = this.#message;
+    if (!item) return;
+    this.#message = undefined;
+    item.done = true;
+    const base = { item_id: item.id, output_index: item.index, content_index: 0 };
+    const part = { type: 'output_text' as const, text: item.text, annotations: [] as [] };
+    events.push(
+      this.#event({ type: 'response.output_text.done', ...base, text: item.text, logprobs: [] }),
+      this.#event({ type: 'response.content_part.done', ...base, part }),
+      this.#event({
+        type: 'response.output_item.done',
+        output_index: item.index,
+        item: this.#outputItem(item, status),
+      }),
+    );
+  }
+
+  #toolCallFor(fragment: ChatToolCallDelta): ToolCallState {
+    let chatIndex = fragment.index;
+    if (chatIndex === undefined) {
+      // Some upstreams omit `index`: match by id, else continue the latest call, else start the first one.
+      const byId = fragment.id
+        ? [...this.#calls.values()].find((call) => call.callId === fragment.id)
+        : undefined;
+      const latest = [...this.#calls.values()].at(-1);
+      chatIndex =
+        byId?.chatIndex ??
+        (fragment.id && latest?.callId && latest.callId !== fragment.id
+          ? this.#calls.size
+          : (latest?.chatIndex ?? 0));
+    }
+    let call = this.#calls.get(chatIndex);
+    if (!call) {
+      call = {
+        kind: 'tool',
+        chatIndex,
+        index: undefined,
+        id: '',
+        callId: undefined,
+        name: '',
+        args: '',
+        binding: undefined,
+        done: false,
+      };
+      this.#calls.set(chatIndex, call);
+    }
+    return call;
+  }
+
+  #appendToolCall(fragment: ChatToolCallDelta, events: ResponseEvent[]): void {
+    const call = this.#toolCallFor(fragment);
+    if (fragment.id && !call.callId) call.callId = fragment.id;
+    if (fragment.function?.name && !call.binding) call.name += fragment.function.name;
+    const args = fragment.function?.arguments ?? '';
+    if (call.index === undefined) {
+      call.args += args;
+      if (call.name) this.#openToolCall(call, events);
+      return;
+    }
+    call.args += args;
+    if (args && call.binding?.kind === 'function') {
+      events.push(
+        this.#event({
+          type: 'response.function_call_arguments.delta',
+          item_id: call.id,
+          output_index: call.index,
+          delta: args,
+        }),
+      );
+    }
+  }
+
+  #openToolCall(call: ToolCallState, events: ResponseEvent[]): void {
+    if (this.#reasoning) this.#closeReasoning(events);
+    if (this.#message) this.#closeMessage(events, 'completed');
+    this.#ensureReasoningItem(events);
+    call.binding = this.#options.names.fromChat(call.name);
+    call.callId ??= `call_${this.#idStem}_${this.#itemCounter + 1}`;
+    call.id = this.#nextItemId(ITEM_PREFIX[call.binding.kind]);
+    call.index = this.#items.length;
+    this.#items.push(call);
+    if (call.binding.kind === 'local_shell') return; // its action is only known once the arguments are complete
+    events.push(
+      this.#event({
+        type: 'response.output_item.added',
+        output_index: call.index,
+        item: this.#outputItem(call, 'in_progress', true),
+      }),
+    );
+    if (call.args && call.binding.kind === 'function') {
+      events.push(
+        this.#event({
+          type: 'response.function_call_arguments.delta',
+          item_id: call.id,
+          output_index: call.index,
+          delta: call.args,
+        }),
+      );
+    }
+  }
+
+  #closeToolCall(call: ToolCallState, events: ResponseEvent[], status: 'completed' | 'incomplete'): void {
+    if (call.index === undefined || !call.binding || call.done) return;
+    call.done = true;
+    const base = { item_id: call.id, output_index: call.index };
+    switch (call.binding.kind) {
+      case 'function':
+        events.push(
+          this.#event({ type: 'response.function_call_arguments.done', ...base, arguments: call.args }),
+        );
+        break;
+      case 'custom': {
+        const input = customToolInput(call.args);
+        if (input)
+          events.push(this.#event({ type: 'response.custom_tool_call_input.delta', ...base, delta: input }));
+        events.push(this.#event({ type: 'response.custom_tool_call_input.done', ...base, input }));
+        break;
+      }
+      case 'local_shell':
+        events.push(
+          this.#event({
+            type: 'response.output_item.added',
+            output_index: call.index,
+            item: this.#outputItem(call, 'in_progress'),
+          }),
+        );
+        break;
+      default:
+        assertNever(call.binding.kind);
+    }
+    events.push(
+      this.#event({
+        type: 'response.output_item.done',
+        output_index: call.index,
+        item: this.#outputItem(call, status),
+      }),
+    );
+  }
+
+  #outputItem(
+    item: ItemState,
+    status: 'completed' | 'incomplete' | 'in_progress' = 'completed',
+    empty = false,
+  ): OutputItem {
+    switch (item.kind) {
+      case 'reasoning':
+        return {
+          type: 'reasoning',
+          id: item.id,
+          summary: [],
+          content: item.text ? [{ type: 'reasoning_text', text: item.text }] : [],
+          encrypted_content: this.#seal(item.text),
+        };
+      case 'message':
+        return {
+          type: 'message',
+          id: item.id,
+          role: 'assistant',
+          status,
+          content: [{ type: 'output_text', text: item.text, annotations: [] }],
+        };
+      case 'tool':
+        return toolOutputItem(item, status, empty);
+    }
+  }
+
+  #seal(text: string): string | null {
+    const { carrier, upstreamModel } = this.#options;
+    return carrier ? carrier.seal({ text, model: upstreamModel }) : null;
+  }
+
+  #end(outcome: StreamOutcome, events: ResponseEvent[]): ResponseEvent[] {
+    const itemStatus = outcome.status === 'completed' ? 'completed' : 'incomplete';
+    if (outcome.status !== 'failed') {
+      this.#closeReasoning(events);
+      this.#closeMessage(events, itemStatus);
+      for (const call of this.#calls.values()) {
+        if (call.index === undefined && call.name) this.#openToolCall(call, events);
+      }
+      for (const item of this.#items) if (item.kind === 'tool') this.#closeToolCall(item, events, itemStatus);
+    }
+    const output = this.#items.filter((item) => item.done).map((item) => this.#outputItem(item, itemStatus));
+    const response = this.snapshot(outcome.status, {
+      output,
+      usage: this.#usage,
+      ...(outcome.status === 'failed' ? { error: { code: outcome.code, message: outcome.message } } : {}),
+      ...(outcome.status === 'incomplete' ? { incomplete_details: { reason: outcome.reason } } : {}),
+    });
+    this.#terminal = response;
+    const type =
+      outcome.status === 'completed'
+        ? 'response.completed'
+        : outcome.status === 'failed'
+          ? 'response.failed'
+          : 'response.incomplete';
+    events.push(this.#event({ type, response }));
+    return events;
+  }
+
+  /** The final Response object, once the stream has ended. */
+  get response(): ResponseObject | undefined {
+    return this.#terminal;
+  }
+}
+
+function reasoningDetailsText(details: ChatDelta['reasoning_details']): string {
+  if (!Array.isArray(details)) return '';
+  return details.map((detail) => (typeof detail?.text === 'string' ? detail.text : '')).join('');
+}
+
+/** The raw text of a custom tool call: the model was asked for `{"input": "..."}`, but may send the raw text. */
+export function customToolInput(args: string): string {
+  try {
+    const parsed: unknown = JSON.parse(args);
+    if (typeof parsed === 'string') return parsed;
+    if (parsed && typeof parsed === 'object') {
+      const record = parsed as Record<string, unknown>;
+      if (typeof record.input === 'string') return record.input;
+      const strings = Object.values(record).filter((value): value is string => typeof value === 'string');
+      if (strings.length === 1) return strings[0] as string;
+    }
+  } catch {
+    // Not JSON: the model sent the raw input itself.
+  }
+  return args;
+}
+
+function localShellAction(args: string) {
+  let parsed: Record<string, unknown> = {};
+  try {
+    const value: unknown = JSON.parse(args);
+    if (value && typeof value === 'object') parsed = value as Record<string, unknown>;
+  } catch {
+    // A broken argument string becomes an empty command; Codex reports the failure to the model.
+  }
+  const command = Array.isArray(parsed.command)
+    ? parsed.command.map(String)
+    : typeof parsed.command === 'string'
+      ? ['bash', '-lc', parsed.command]
+      : [];
+  return {
+    type: 'exec' as const,
+    command,
+    env: {},
+    ...(typeof parsed.working_directory === 'string' ? { working_directory: parsed.working_directory } : {}),
+    ...(typeof parsed.timeout_ms === 'number' ? { timeout_ms: parsed.timeout_ms } : {}),
+  };
+}
+
+function toolOutputItem(
+  call: ToolCallState,
+  status: 'completed' | 'incomplete' | 'in_progress',
+  empty: boolean,
+): OutputItem {
+  const binding = call.binding as ToolBinding;
+  const namespace = binding.namespace ? { namespace: binding.namespace } : {};
+  const callId = call.callId as string;
+  switch (binding.kind) {
+    case 'function':
+      return {
+        type: 'function_call',
+        id: call.id,
+        call_id: callId,
+        name: binding.name,
+        arguments: empty ? '' : call.args,
+        status,
+        ...namespace,
+      };
+    case 'custom':
+      return {
+        type: 'custom_tool_call',
+        id: call.id,
+        call_id: callId,
+        name: binding.name,
+        input: empty ? '' : customToolInput(call.args),
+        status,
+        ...namespace,
+      };
+    case 'local_shell':
+      return {
+        type: 'local_shell_call',
+        id: call.id,
+        call_id: callId,
+        status,
+        action: localShellAction(call.args),
+      };
+  }
+}
