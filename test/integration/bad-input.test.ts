@@ -1,0 +1,150 @@
+/**
+ * Bad input gets a clear OpenAI-shaped error with the right status, and nothing reaches the upstream.
+ */
+import { request } from 'node:http';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { BRIDGE_KEY, postResponses, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
+
+let t: TestBridge;
+beforeAll(async () => {
+  t = await startTestBridge({ env: { PROXY_MAX_BODY_BYTES: String(64 * 1024) } });
+});
+afterAll(() => t.close());
+beforeEach(() => {
+  t.upstream.requests.length = 0;
+});
+
+function expectOpenAIError(json: any, code: string) {
+  expect(Object.keys(json.error).sort()).toEqual(['code', 'message', 'param', 'type']);
+  expect(json.error).toMatchObject({ message: expect.any(String), type: expect.any(String), code });
+}
+
+describe('bad input', () => {
+  it('rejects malformed JSON with 400 invalid_json', async () => {
+    const { status, json } = await postResponses(t.baseUrl, '{"model": "ocg-deepseek-v4-pro", ');
+    expect(status).toBe(400);
+    expectOpenAIError(json, 'invalid_json');
+  });
+
+  it('rejects a body without model with 400 naming the parameter', async () => {
+    const { status, json } = await postResponses(t.baseUrl, { input: 'hi' });
+    expect(status).toBe(400);
+    expect(json.error).toMatchObject({ param: 'model', code: 'missing_required_parameter' });
+  });
+
+  it('rejects an unknown model with 400 model_not_found and says how to list models', async () => {
+    const { status, json } = await postResponses(t.baseUrl, { model: 'llama-9000', input: 'hi' });
+    expect(status).toBe(400);
+    expect(json.error.code).toBe('model_not_found');
+    expect(json.error.message).toContain('/v1/models');
+  });
+
+  it('rejects a GPT model with the default strategy and names the fix', async () => {
+    const { status, json } = await postResponses(t.baseUrl, { model: 'gpt-5.5', input: 'hi' });
+    expect(status).toBe(400);
+    expect(json.error.message).toContain('GPT_MODEL_STRATEGY');
+  });
+
+  it('rejects an input item with a wrong field type, naming its path', async () => {
+    const { status, json } = await postResponses(t.baseUrl, {
+      model: 'ocg-deepseek-v4-pro',
+      input: [{ type: 'function_call', call_id: 42, name: 'x', arguments: '{}' }],
+    });
+    expect(status).toBe(400);
+    expect(json.error.param).toBe('input[0].call_id');
+  });
+
+  it('rejects a wrong key with 401 and a missing one with 401', async () => {
+    const wrong = await postResponses(
+      t.baseUrl,
+      { model: 'ocg-deepseek-v4-pro', input: 'hi' },
+      { authorization: 'Bearer nope' },
+    );
+    expect(wrong.status).toBe(401);
+    expectOpenAIError(wrong.json, 'invalid_api_key');
+    const response = await fetch(`${t.baseUrl}/responses`, { method: 'POST', body: '{}' });
+    expect(response.status).toBe(401);
+  });
+
+  it('rejects a foreign Host header with 403 (DNS rebinding)', async () => {
+    // fetch() cannot override Host; a raw request can, as a rebinding page's browser would send it.
+    const { status, body } = await rawPost(
+      t.bridge.port,
+      'evil.example.com',
+      '{"model":"ocg-deepseek-v4-pro","input":"hi"}',
+    );
+    expect(status).toBe(403);
+    expectOpenAIError(JSON.parse(body), 'forbidden_host');
+  });
+
+  it('accepts loopback Host names with any port', async () => {
+    for (const host of ['localhost:1234', '127.0.0.1', '[::1]:4000']) {
+      const { status } = await rawPost(t.bridge.port, host, '{');
+      expect(status).toBe(400);
+    }
+  });
+
+  it('rejects a browser request from a foreign Origin with 403', async () => {
+    const { status, json } = await postResponses(
+      t.baseUrl,
+      { model: 'ocg-deepseek-v4-pro', input: 'hi' },
+      { origin: 'https://evil.example.com' },
+    );
+    expect(status).toBe(403);
+    expectOpenAIError(json, 'forbidden_origin');
+  });
+
+  it('rejects an oversize body with 413', async () => {
+    const { status, json } = await postResponses(t.baseUrl, {
+      model: 'ocg-deepseek-v4-pro',
+      input: 'x'.repeat(100 * 1024),
+    });
+    expect(status).toBe(413);
+    expectOpenAIError(json, 'request_too_large');
+  });
+
+  it('answers an unknown route with a 404 in the OpenAI error shape', async () => {
+    const response = await fetch(`${t.baseUrl}/chat/completions`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BRIDGE_KEY}` },
+    });
+    expect(response.status).toBe(404);
+    expectOpenAIError(await response.json(), 'unknown_url');
+  });
+
+  it('answers a wrong method with a 405', async () => {
+    const response = await fetch(`${t.baseUrl}/responses`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${BRIDGE_KEY}` },
+    });
+    expect(response.status).toBe(405);
+    expectOpenAIError(await response.json(), 'method_not_allowed');
+  });
+
+  it('sends nothing upstream for any of these', () => {
+    expect(t.upstream.requests).toEqual([]);
+  });
+});
+
+function rawPost(port: number, host: string, body: string): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: '127.0.0.1',
+        port,
+        method: 'POST',
+        path: '/v1/responses',
+        headers: { host, authorization: `Bearer ${BRIDGE_KEY}`, 'content-type': 'application/json' },
+      },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}

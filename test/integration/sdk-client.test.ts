@@ -1,0 +1,108 @@
+/**
+ * The official openai SDK as a client of the real bridge, with the strict mock upstream behind it.
+ */
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { stream, textReply, toolCallReply } from '../mock-upstream/index.ts';
+import { startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
+import { doneItems, eventViolations } from '../support/event-invariants.ts';
+
+let t: TestBridge;
+beforeAll(async () => {
+  t = await startTestBridge();
+});
+afterAll(() => t.close());
+beforeEach(() => {
+  t.upstream.requests.length = 0;
+});
+
+describe('openai SDK against the bridge', () => {
+  it('streams a plain answer that responses.stream() accumulates without error', async () => {
+    t.upstream.enqueue(textReply('Hello from DeepSeek.', { reasoning: 'The user greets me.' }));
+    const events: any[] = [];
+    const runner = t.client.responses.stream({ model: 'ocg-deepseek-v4-pro', input: 'Say hello' });
+    for await (const event of runner) events.push(event);
+    const final = await runner.finalResponse();
+    expect(eventViolations(events)).toEqual([]);
+    expect(final.output_text).toBe('Hello from DeepSeek.');
+    expect(final.output.map((item) => item.type)).toEqual(['reasoning', 'message']);
+    expect(final.usage?.input_tokens).toBeGreaterThan(0);
+  });
+
+  it('answers responses.create() without streaming with a full Response object', async () => {
+    t.upstream.enqueue(textReply('Plain JSON answer.'));
+    const response = await t.client.responses.create({ model: 'ocg-kimi-k2.6', input: 'hi' });
+    expect(response.status).toBe('completed');
+    expect(response.output_text).toBe('Plain JSON answer.');
+    expect(response.model).toBe('ocg-kimi-k2.6');
+  });
+
+  it('streams a tool call and replays it with its reasoning on the next turn (DeepSeek strict mode)', async () => {
+    t.upstream.enqueue(
+      toolCallReply([{ name: 'exec_command', arguments: '{"cmd":"ls"}' }], {
+        reasoning: 'I need to list the files.',
+      }),
+      textReply('There are two files.', { reasoning: 'The listing shows two files.' }),
+    );
+    const tools = [
+      {
+        type: 'function' as const,
+        name: 'exec_command',
+        description: 'Run a shell command',
+        strict: false,
+        parameters: { type: 'object', properties: { cmd: { type: 'string' } }, required: ['cmd'] },
+      },
+    ];
+    const first = await t.client.responses.create({
+      model: 'ocg-deepseek-v4-pro',
+      input: [{ role: 'user', content: 'What files are here?' }],
+      tools,
+      stream: false,
+      include: ['reasoning.encrypted_content'],
+    });
+    const call = first.output.find((item) => item.type === 'function_call');
+    expect(call).toMatchObject({ name: 'exec_command', arguments: '{"cmd":"ls"}' });
+
+    const second = t.client.responses.stream({
+      model: 'ocg-deepseek-v4-pro',
+      input: [
+        { role: 'user', content: 'What files are here?' },
+        ...(first.output as any[]),
+        { type: 'function_call_output', call_id: (call as any).call_id, output: 'a.txt\nb.txt' },
+      ],
+      tools,
+    });
+    const final = await second.finalResponse();
+    expect(final.output_text).toBe('There are two files.');
+
+    const replayed = t.upstream.requests.at(-1)?.body.messages;
+    const assistant = replayed.find((message: any) => message.role === 'assistant');
+    expect(assistant.reasoning_content).toBe('I need to list the files.');
+    expect(replayed.at(-1)).toEqual({
+      role: 'tool',
+      tool_call_id: (call as any).call_id,
+      content: 'a.txt\nb.txt',
+    });
+  });
+
+  it('keeps text that arrives in many small pieces intact, including multi-byte characters', async () => {
+    const text = 'Grüße — 你好 — 👋🏽 done.';
+    t.upstream.enqueue(textReply(text, { chunkSize: 1 }));
+    const final = await t.client.responses.stream({ model: 'ocg-glm-5.1', input: 'x' }).finalResponse();
+    expect(final.output_text).toBe(text);
+  });
+
+  it('sends heartbeats while the upstream is silent and the SDK still accumulates the response', async () => {
+    const slow = await startTestBridge({ env: { SSE_UPSTREAM_HEARTBEAT_SECONDS: '0.05' } });
+    try {
+      slow.upstream.enqueue(stream({ text: 'after a pause', delayMs: 150, chunkSize: 100 }));
+      const events: any[] = [];
+      const runner = slow.client.responses.stream({ model: 'ocg-deepseek-v4-flash', input: 'x' });
+      for await (const event of runner) events.push(event);
+      expect((await runner.finalResponse()).output_text).toBe('after a pause');
+      expect(events.filter((event) => event.type === 'response.in_progress').length).toBeGreaterThan(2);
+      expect(eventViolations(events)).toEqual([]);
+    } finally {
+      await slow.close();
+    }
+  });
+});
