@@ -81,7 +81,12 @@ export async function postResponses(
   baseUrl: string,
   body: unknown,
   headers: Record<string, string> = {},
-): Promise<{ status: number; headers: Headers; events: Array<{ type: string; [key: string]: any }>; json: any }> {
+): Promise<{
+  status: number;
+  headers: Headers;
+  events: Array<{ type: string; [key: string]: any }>;
+  json: any;
+}> {
   const response = await fetch(`${baseUrl}/responses`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${BRIDGE_KEY}`, ...headers },
