@@ -125,7 +125,7 @@ describe('real Codex CLI through the bridge', () => {
     const patch =
       '*** Begin Patch\n*** Update File: app.py\n-print("hello")\n+print("hello, bridge")\n*** End Patch\n';
     t.upstream.script((request) => {
-      const offered = request.tools?.find((tool) => tool.function.name === 'apply_patch');
+      const offered = request.tools?.find((tool) => tool.function?.name === 'apply_patch');
       if (!offered) return textReply('apply_patch was not offered');
       return toolMessages(request).length === 0
         ? toolCallReply([{ name: 'apply_patch', arguments: JSON.stringify({ input: patch }) }], {
