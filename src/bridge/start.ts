@@ -58,19 +58,23 @@ export async function startBridge(config: Config, logger: Logger): Promise<Runni
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host}:${port}`;
 
+  let closing: Promise<void> | undefined;
   return {
     url,
     port,
     apiKey,
     tokenFile: localToken?.file,
     deps,
-    async close() {
-      clearInterval(pruneTimer);
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-      });
-      store.close();
+    close() {
+      closing ??= (async () => {
+        clearInterval(pruneTimer);
+        await new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+        });
+        store.close();
+      })();
+      return closing;
     },
   };
 }

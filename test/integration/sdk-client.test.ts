@@ -84,6 +84,28 @@ describe('openai SDK against the bridge', () => {
     });
   });
 
+  it('cleans a $ref/anyOf tool schema so the strict Moonshot validator behind Kimi accepts it', async () => {
+    t.upstream.enqueue(textReply('schema accepted'));
+    const parameters = {
+      type: 'object',
+      $defs: { Schedule: { type: 'object', properties: { cron: { type: 'string' } } } },
+      properties: {
+        schedule: { $ref: '#/$defs/Schedule', description: 'when to run' },
+        mode: { type: 'string', anyOf: [{ enum: ['a', 'b'] }, { const: 'c' }] },
+        payload: { description: 'anything' },
+      },
+    };
+    const response = await t.client.responses.create({
+      model: 'ocg-kimi-k2.6',
+      input: 'x',
+      tools: [{ type: 'function', name: 'automation_update', parameters, strict: false }],
+    });
+    expect(response.output_text).toBe('schema accepted');
+    const sent = t.upstream.requests.at(-1)?.body.tools[0].function.parameters;
+    expect(sent.properties.schedule).toEqual({ type: 'object', properties: { cron: { type: 'string' } } });
+    expect(sent.properties.mode).not.toHaveProperty('type');
+  });
+
   it('keeps text that arrives in many small pieces intact, including multi-byte characters', async () => {
     const text = 'Grüße — 你好 — 👋🏽 done.';
     t.upstream.enqueue(textReply(text, { chunkSize: 1 }));

@@ -1,0 +1,157 @@
+/**
+ * State that outlives a request: stored responses (store=true, previous_response_id, GET /v1/responses/{id}),
+ * the reasoning cache for clients that drop encrypted_content, and a restart in the middle of a conversation.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { textReply, toolCallReply } from '../mock-upstream/index.ts';
+import { BRIDGE_KEY, postResponses, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
+
+const tools = [
+  {
+    type: 'function',
+    name: 'exec_command',
+    parameters: { type: 'object', properties: { cmd: { type: 'string' } } },
+  },
+];
+let open: TestBridge[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((bridge) => bridge.close()));
+  open = [];
+});
+
+async function bridge(env: Record<string, string> = {}) {
+  const started = await startTestBridge({ env });
+  open.push(started);
+  return started;
+}
+
+describe('stored responses', () => {
+  it('continues a stored conversation with previous_response_id, sending the upstream the whole history', async () => {
+    const t = await bridge();
+    t.upstream.enqueue(textReply('Paris.'), textReply('About 2.1 million.'));
+    const first = await t.client.responses.create({
+      model: 'ocg-kimi-k2.6',
+      input: 'Capital of France?',
+      store: true,
+    });
+    const second = await t.client.responses.create({
+      model: 'ocg-kimi-k2.6',
+      input: 'Its population?',
+      previous_response_id: first.id,
+      store: true,
+    });
+    expect(second.output_text).toBe('About 2.1 million.');
+    const messages = t.upstream.requests
+      .at(-1)
+      ?.body.messages.map((message: any) => [message.role, message.content]);
+    expect(messages).toEqual([
+      ['user', 'Capital of France?'],
+      ['assistant', 'Paris.'],
+      ['user', 'Its population?'],
+    ]);
+  });
+
+  it('serves a stored response at GET /v1/responses/{id} and 404s an unknown one', async () => {
+    const t = await bridge();
+    t.upstream.enqueue(textReply('stored answer'));
+    const created = await t.client.responses.create({ model: 'ocg-glm-5.1', input: 'x', store: true });
+    const fetched = await t.client.responses.retrieve(created.id);
+    expect(fetched.output_text).toBe('stored answer');
+    const missing = await fetch(`${t.baseUrl}/responses/resp_nope`, {
+      headers: { authorization: `Bearer ${BRIDGE_KEY}` },
+    });
+    expect(missing.status).toBe(404);
+  });
+
+  it('rejects an unknown previous_response_id with 400 previous_response_not_found', async () => {
+    const t = await bridge();
+    const { status, json } = await postResponses(t.baseUrl, {
+      model: 'ocg-glm-5.1',
+      input: 'x',
+      previous_response_id: 'resp_gone',
+    });
+    expect(status).toBe(400);
+    expect(json.error.code).toBe('previous_response_not_found');
+  });
+
+  it('does not keep responses created without store=true', async () => {
+    const t = await bridge();
+    t.upstream.enqueue(textReply('ephemeral'));
+    const created = await t.client.responses.create({ model: 'ocg-glm-5.1', input: 'x' });
+    const fetched = await fetch(`${t.baseUrl}/responses/${created.id}`, {
+      headers: { authorization: `Bearer ${BRIDGE_KEY}` },
+    });
+    expect(fetched.status).toBe(404);
+  });
+});
+
+describe('reasoning replay across requests', () => {
+  it('recovers reasoning from the cache when the client drops encrypted_content', async () => {
+    const t = await bridge();
+    t.upstream.enqueue(
+      toolCallReply([{ name: 'exec_command', arguments: '{"cmd":"ls"}' }], { reasoning: 'List first.' }),
+      textReply('ok'),
+    );
+    const first = await t.client.responses.create({
+      model: 'ocg-deepseek-v4-pro',
+      input: 'go',
+      tools: tools as any,
+    });
+    const stripped = (first.output as any[]).map(
+      ({ encrypted_content: _dropped, content: _raw, ...item }) => item,
+    );
+    const call = stripped.find((item) => item.type === 'function_call');
+    await t.client.responses.create({
+      model: 'ocg-deepseek-v4-pro',
+      input: [
+        { role: 'user', content: 'go' },
+        ...stripped,
+        { type: 'function_call_output', call_id: call.call_id, output: 'a' },
+      ],
+      tools: tools as any,
+    });
+    const assistant = t.upstream.requests
+      .at(-1)
+      ?.body.messages.find((message: any) => message.role === 'assistant');
+    expect(assistant.reasoning_content).toBe('List first.');
+  });
+
+  it('opens reasoning sealed before a restart, so a restart mid-conversation loses nothing', async () => {
+    const first = await bridge();
+    first.upstream.enqueue(
+      toolCallReply([{ name: 'exec_command', arguments: '{"cmd":"ls"}' }], { reasoning: 'Before restart.' }),
+    );
+    const turn1 = await first.client.responses.create({
+      model: 'ocg-deepseek-v4-pro',
+      input: 'go',
+      tools: tools as any,
+      include: ['reasoning.encrypted_content'],
+    });
+    await first.bridge.close();
+    const restarted = await startTestBridge({
+      upstream: first.upstream,
+      env: { PROXY_STATE_DB: first.bridge.deps.config.state.dbPath },
+    });
+    try {
+      restarted.upstream.enqueue(textReply('after restart'));
+      const call = (turn1.output as any[]).find((item) => item.type === 'function_call');
+      // Only the sealed blob carries the reasoning now: the raw `content` is dropped on purpose.
+      const withoutRaw = (turn1.output as any[]).map(({ content: _raw, ...item }) => item);
+      await restarted.client.responses.create({
+        model: 'ocg-deepseek-v4-pro',
+        input: [
+          { role: 'user', content: 'go' },
+          ...withoutRaw,
+          { type: 'function_call_output', call_id: call.call_id, output: 'a' },
+        ],
+        tools: tools as any,
+      });
+      const assistant = restarted.upstream.requests
+        .at(-1)
+        ?.body.messages.find((message: any) => message.role === 'assistant');
+      expect(assistant.reasoning_content).toBe('Before restart.');
+    } finally {
+      await restarted.close();
+    }
+  });
+});
