@@ -1,0 +1,92 @@
+/**
+ * Start-up defaults that users rely on: the generated local token, the non-streaming upstream mode, and logs
+ * that never contain a key.
+ */
+import { statSync } from 'node:fs';
+import { afterEach, describe, expect, it } from 'vitest';
+import { textReply } from '../mock-upstream/index.ts';
+import {
+  BRIDGE_KEY,
+  postResponses,
+  startTestBridge,
+  type TestBridge,
+  UPSTREAM_KEY,
+} from '../support/bridge-harness.ts';
+
+let open: TestBridge[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((bridge) => bridge.close()));
+  open = [];
+});
+
+async function bridge(env: Record<string, string>) {
+  const started = await startTestBridge({ env });
+  open.push(started);
+  return started;
+}
+
+describe('start-up', () => {
+  it('generates a local token (0600) when no key is configured and accepts only that token', async () => {
+    const t = await bridge({ PROXY_API_KEY: '' });
+    expect(t.bridge.tokenFile).toBeDefined();
+    expect(statSync(t.bridge.tokenFile as string).mode & 0o777).toBe(0o600);
+    expect(t.bridge.apiKey).toMatch(/^ocb_[\w-]{40,}$/);
+    const rejected = await postResponses(t.baseUrl, { model: 'ocg-glm-5.1', input: 'x' });
+    expect(rejected.status).toBe(401);
+    const accepted = await postResponses(
+      t.baseUrl,
+      { model: 'ocg-glm-5.1', input: 'x' },
+      { authorization: `Bearer ${t.bridge.apiKey}` },
+    );
+    expect(accepted.status).toBe(200);
+  });
+
+  it('keeps the same token across restarts', async () => {
+    const first = await bridge({ PROXY_API_KEY: '' });
+    const second = await bridge({ PROXY_API_KEY: '', PROXY_STATE_DB: first.bridge.deps.config.state.dbPath });
+    expect(second.bridge.apiKey).toBe(first.bridge.apiKey);
+  });
+
+  it('calls the upstream without streaming when UPSTREAM_STREAM=0 and still streams to the client', async () => {
+    const t = await bridge({ UPSTREAM_STREAM: '0' });
+    t.upstream.enqueue(textReply('from a non-streaming upstream', { reasoning: 'thinking' }));
+    const { events } = await postResponses(t.baseUrl, {
+      model: 'ocg-deepseek-v4-pro',
+      input: 'x',
+      stream: true,
+    });
+    expect(t.upstream.requests[0]?.body.stream).toBe(false);
+    expect(events.at(-1)?.type).toBe('response.completed');
+    expect(events.at(-1)?.response.output.map((item: { type: string }) => item.type)).toEqual([
+      'reasoning',
+      'message',
+    ]);
+    expect(events.at(-1)?.response.usage.input_tokens).toBeGreaterThan(0);
+  });
+
+  it('serves /health without a key and /v1/models only with one', async () => {
+    const t = await bridge({});
+    const health = await (await fetch(`${t.bridge.url}/health`)).json();
+    expect(health).toMatchObject({ status: 'ok', gpt_model_strategy: 'error' });
+    expect((await fetch(`${t.baseUrl}/models`)).status).toBe(401);
+    const listed = await fetch(`${t.baseUrl}/models`, { headers: { authorization: `Bearer ${BRIDGE_KEY}` } });
+    const models = (await listed.json()) as { data: Array<{ id: string }> };
+    const ids = models.data.map((model: { id: string }) => model.id);
+    expect(ids).toContain('ocg-deepseek-v4-pro');
+    expect(ids).toContain('opencode-go/kimi-k2.6');
+  });
+
+  it('never writes the upstream or client key into the logs of a full run', async () => {
+    const t = await bridge({});
+    t.upstream.enqueue(textReply('done'));
+    await postResponses(t.baseUrl, { model: 'ocg-deepseek-v4-pro', input: 'x', stream: true });
+    await postResponses(
+      t.baseUrl,
+      { model: 'ocg-deepseek-v4-pro', input: 'x' },
+      { authorization: 'Bearer wrong-key' },
+    );
+    expect(t.logs().length).toBeGreaterThan(0);
+    expect(t.rawLogs()).not.toContain(UPSTREAM_KEY);
+    expect(t.rawLogs()).not.toContain(BRIDGE_KEY);
+  });
+});
