@@ -5,6 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { ModelMapEntry } from './models/catalog.ts';
+import { DEFAULT_FALLBACKS, type FallbackMap } from './upstream/resilience/fallback.ts';
 
 export type GptModelStrategy = 'error' | 'oss' | 'openai';
 
@@ -39,7 +40,37 @@ export interface Config {
   };
   stripTools: boolean;
   exposeEmptyReasoningItem: boolean;
+  resilience: ResilienceConfig;
 }
+
+export interface ResilienceConfig {
+  /** Retries per model on transient errors, before any output. */
+  retries: number;
+  retryAfterMaxSeconds: number;
+  fallbacks: FallbackMap;
+  breaker: { errors: number; cooldownSeconds: number };
+  concurrency: {
+    global: number;
+    perModel: Record<string, number>;
+    queueMax: number;
+    queueTimeoutSeconds: number;
+  };
+  timeouts: {
+    firstByteSeconds: number;
+    idleSeconds: number;
+    upstreamSeconds: number;
+    requestDeadlineSeconds: number;
+  };
+  /** After partial output, a timeout ends the response `incomplete` (1) rather than `failed` (0). */
+  degradedCompletionOnTimeout: boolean;
+}
+
+export const DEFAULT_MODEL_CONCURRENCY: Readonly<Record<string, number>> = {
+  'deepseek-v4-pro': 1,
+  'deepseek-v4-flash': 2,
+  'kimi-k2.6': 1,
+  'kimi-k2.5': 1,
+};
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -54,6 +85,12 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const TRUE_WORDS = new Set(['1', 'true', 'yes', 'on']);
 const FALSE_WORDS = new Set(['0', 'false', 'no', 'off']);
+
+const fallbackMapSchema = z.record(
+  z.string().min(1),
+  z.union([z.string().min(1), z.array(z.string().min(1))]),
+);
+const concurrencySchema = z.record(z.string().min(1), z.number().int().min(1).max(1000));
 
 const modelMapSchema = z.record(
   z.string().min(1),
@@ -128,26 +165,48 @@ class EnvReader {
     }
   }
 
-  modelMap(name: string): Record<string, ModelMapEntry> {
+  json<T>(name: string, schema: z.ZodType<T>, shape: string, fallback: T): T {
     const raw = this.string(name);
-    if (raw === undefined) return {};
+    if (raw === undefined) return fallback;
     let json: unknown;
     try {
       json = JSON.parse(raw);
     } catch (error) {
       this.problems.push(`${name} is not valid JSON: ${(error as Error).message}`);
-      return {};
+      return fallback;
     }
-    const parsed = modelMapSchema.safeParse(json);
+    const parsed = schema.safeParse(json);
     if (!parsed.success) {
       const issue = parsed.error.issues[0];
       this.problems.push(
-        `${name} must map model ids to an upstream model name or {"upstream", "family"?, "wire"?}` +
+        `${name} must be ${shape}` +
           (issue ? ` (at ${issue.path.join('.') || 'top level'}: ${issue.message})` : ''),
       );
-      return {};
+      return fallback;
     }
     return parsed.data;
+  }
+
+  modelMap(name: string): Record<string, ModelMapEntry> {
+    return this.json(
+      name,
+      modelMapSchema,
+      'a map of model ids to an upstream model name or {"upstream", "family"?, "wire"?}',
+      {},
+    );
+  }
+
+  fallbackMap(name: string): FallbackMap {
+    const map = this.json(
+      name,
+      fallbackMapSchema,
+      'a map of upstream model to the next model(s) to try',
+      undefined,
+    );
+    if (map === undefined) return DEFAULT_FALLBACKS;
+    return Object.fromEntries(
+      Object.entries(map).map(([model, next]) => [model, typeof next === 'string' ? [next] : next]),
+    );
   }
 }
 
@@ -206,6 +265,33 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     stripTools: read.boolean('STRIP_TOOLS', false),
     exposeEmptyReasoningItem: read.boolean('EXPOSE_EMPTY_REASONING_ITEM', true),
+    resilience: {
+      retries: read.number('UPSTREAM_RETRIES', 2, { min: 0, max: 10, integer: true }),
+      retryAfterMaxSeconds: read.number('UPSTREAM_RETRY_AFTER_MAX_SECONDS', 30, { min: 0, max: 3600 }),
+      fallbacks: read.fallbackMap('FALLBACK_MODEL_MAP_JSON'),
+      breaker: {
+        errors: read.number('CIRCUIT_BREAKER_ERRORS', 2, { min: 1, max: 1000, integer: true }),
+        cooldownSeconds: read.number('CIRCUIT_BREAKER_COOLDOWN', 300, { min: 0.01, max: 86_400 }),
+      },
+      concurrency: {
+        global: read.number('MAX_GLOBAL_UPSTREAM_CONCURRENCY', 2, { min: 1, max: 10_000, integer: true }),
+        perModel: read.json(
+          'MODEL_CONCURRENCY_JSON',
+          concurrencySchema,
+          'a map of upstream model to a positive integer cap',
+          { ...DEFAULT_MODEL_CONCURRENCY },
+        ),
+        queueMax: read.number('UPSTREAM_QUEUE_MAX', 64, { min: 0, max: 100_000, integer: true }),
+        queueTimeoutSeconds: read.number('UPSTREAM_QUEUE_TIMEOUT_SECONDS', 300, { min: 0.01, max: 86_400 }),
+      },
+      timeouts: {
+        firstByteSeconds: read.number('UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS', 30, { min: 0.01, max: 3600 }),
+        idleSeconds: read.number('UPSTREAM_IDLE_TIMEOUT_SECONDS', 30, { min: 0.01, max: 3600 }),
+        upstreamSeconds: read.number('UPSTREAM_TIMEOUT_SECONDS', 240, { min: 0.01, max: 86_400 }),
+        requestDeadlineSeconds: read.number('REQUEST_DEADLINE_SECONDS', 300, { min: 0.01, max: 86_400 }),
+      },
+      degradedCompletionOnTimeout: read.boolean('DEGRADED_COMPLETION_ON_TIMEOUT', true),
+    },
   };
 
   if (read.problems.length > 0) throw new ConfigError(read.problems);

@@ -4,6 +4,8 @@ import type { ModelCatalog } from '../models/catalog.ts';
 import type { BridgeStore } from '../state/store.ts';
 import type { ReasoningCarrier } from '../translate/reasoning-carrier.ts';
 import type { ChatClientOptions } from '../upstream/chat-client.ts';
+import type { BreakerRegistry } from '../upstream/resilience/circuit-breaker.ts';
+import type { ConcurrencyLimiter } from '../upstream/resilience/limiter.ts';
 
 /** Everything a request needs, created once at start and passed down explicitly (no globals). */
 export interface BridgeDeps {
@@ -13,4 +15,6 @@ export interface BridgeDeps {
   carrier: ReasoningCarrier;
   logger: Logger;
   chatClient: ChatClientOptions;
+  limiter: ConcurrencyLimiter;
+  breakers: BreakerRegistry;
 }

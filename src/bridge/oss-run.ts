@@ -1,20 +1,25 @@
 /**
- * One Responses request served by an open model: translate the full input, call the upstream, translate its
- * chunks back. `open()` fails with a BridgeError before any output (the server answers with an HTTP error);
- * after that, `events()` always ends with exactly one terminal event, whatever the upstream does.
+ * One Responses request served by open models. The full input is translated for the serving model; upstream calls
+ * are retried and fall back along the chain only while no output has been sent; after that any failure ends the
+ * stream with its reason. `open()` fails with a BridgeError before any output (the server answers with an HTTP
+ * error); `events()` always ends with exactly one terminal event, whatever the upstream does.
  */
 import { randomBytes } from 'node:crypto';
-import { asBridgeError, BridgeError, toResponseFailure } from '../errors.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { BridgeError, toResponseFailure } from '../errors.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import type { ResponseEvent } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import type { HistoryLookup } from '../translate/messages.ts';
-import type { TranslationNote } from '../translate/notes.ts';
 import { type ChatTranslation, translateRequest } from '../translate/request.ts';
 import { ChatToResponsesTranslator, type ResponseEcho } from '../translate/stream.ts';
-import { type OpenedChatStream, openChatCompletion, UpstreamStreamError } from '../upstream/chat-client.ts';
+import { UpstreamStreamError } from '../upstream/chat-client.ts';
+import { initialPlan, nextStep, type PlanState } from '../upstream/resilience/attempt-plan.ts';
+import { fallbackChain } from '../upstream/resilience/fallback.ts';
 import type { BridgeDeps } from './deps.ts';
+import { UpstreamAttempt } from './upstream-attempt.ts';
+import { recordUsage } from './usage-accounting.ts';
 
 export interface OssRunParams {
   request: ResponsesRequest;
@@ -54,110 +59,208 @@ export function historyLookup(deps: BridgeDeps): HistoryLookup {
   };
 }
 
+interface AttemptRecord {
+  model: string;
+  reason: string;
+  ms: number;
+  outcome?: string;
+  error?: string;
+}
+
+const TIMEOUT_CODES = new Set(['upstream_idle_timeout', 'upstream_timeout', 'request_deadline_exceeded']);
+
 export class OssRun {
-  readonly translation: ChatTranslation;
   readonly translator: ChatToResponsesTranslator;
   readonly startedAt = Date.now();
   readonly #deps: BridgeDeps;
   readonly #params: OssRunParams;
   readonly #abort = new AbortController();
-  #opened: OpenedChatStream | undefined;
+  readonly #deadlineAt: number;
+  readonly #translations = new Map<string, { model: ResolvedModel; translation: ChatTranslation }>();
+  readonly #history: AttemptRecord[] = [];
+  #plan: PlanState;
+  #attempt: UpstreamAttempt | undefined;
   #firstChunkAt: number | undefined;
   #error: BridgeError | undefined;
 
   constructor(deps: BridgeDeps, params: OssRunParams) {
     this.#deps = deps;
     this.#params = params;
-    this.translation = translateRequest(params.request, params.items, {
-      model: params.model,
-      lookup: historyLookup(deps),
-      stream: deps.config.upstream.stream,
-      stripTools: deps.config.stripTools,
-    });
+    this.#deadlineAt = this.startedAt + deps.config.resilience.timeouts.requestDeadlineSeconds * 1000;
+    this.#plan = initialPlan(fallbackChain(params.model.upstreamModel, deps.config.resilience.fallbacks));
+    // Translating up front surfaces invalid input as a 400 before anything is sent anywhere.
+    const primary = this.#translationFor(params.model.upstreamModel);
     this.translator = new ChatToResponsesTranslator({
       responseId: newResponseId(),
-      model: params.model.requested,
-      upstreamModel: params.model.upstreamModel,
+      model: primary.model.requested,
+      upstreamModel: primary.model.upstreamModel,
       createdAt: Math.floor(this.startedAt / 1000),
-      names: this.translation.names,
+      names: primary.translation.names,
       carrier: deps.carrier,
-      thinkTags: params.model.profile.thinkTags,
+      thinkTags: primary.model.profile.thinkTags,
       exposeEmptyReasoningItem: deps.config.exposeEmptyReasoningItem,
       echo: echoOf(params.request),
     });
   }
 
-  get notes(): readonly TranslationNote[] {
-    return this.translation.notes;
-  }
-
-  /** Sends the request upstream; resolves once the upstream has accepted it (HTTP 2xx). */
+  /** Sends the request upstream (retrying and falling back as needed); resolves once an upstream accepted it. */
   async open(): Promise<void> {
     try {
-      this.#opened = await openChatCompletion(this.#deps.chatClient, this.translation.body, {
-        sessionId: this.#params.sessionId,
-        signal: this.#abort.signal,
-        model: this.#params.model.requested,
-      });
+      this.#attempt = await this.#openNext(undefined);
     } catch (error) {
-      this.#error = asBridgeError(error);
-      throw this.#error;
+      this.#error ??= error instanceof BridgeError ? error : undefined;
+      throw error;
     }
   }
 
   /** Translated events, batch by batch; the last batch holds the terminal event. */
   async *events(): AsyncGenerator<ResponseEvent[]> {
-    const opened = this.#opened;
-    if (!opened) throw new Error('OssRun.events() called before open()');
-    try {
-      for await (const chunk of opened.chunks) {
-        this.#firstChunkAt ??= Date.now();
-        const events = this.translator.push(chunk);
-        if (events.length > 0) yield events;
-      }
-      if (opened.sawDone || this.translator.sawFinishReason) {
-        yield this.translator.finish();
-      } else {
-        yield this.#fail(
-          new UpstreamStreamError(
+    for (;;) {
+      const attempt = this.#attempt;
+      if (!attempt) throw new Error('OssRun.events() called before open()');
+      try {
+        for await (const chunk of attempt.chunks()) {
+          this.#firstChunkAt ??= Date.now();
+          const events = this.translator.push(chunk);
+          if (events.length > 0) yield events;
+        }
+        if (!attempt.sawDone && !this.translator.sawFinishReason) {
+          throw new UpstreamStreamError(
             'upstream_disconnected',
             'The upstream stream ended before the model finished its answer.',
-          ),
-        );
+          );
+        }
+        this.#settle(attempt, 'success');
+        yield this.translator.finish();
+        return;
+      } catch (thrown) {
+        if (this.#abort.signal.aborted) {
+          this.#settle(attempt, 'abandoned');
+          return;
+        }
+        const error = attempt.failure(thrown);
+        this.#settle(attempt, 'failure', error);
+        if (this.translator.hasOutput) {
+          yield this.#endAfterOutput(error);
+          return;
+        }
+        try {
+          this.#attempt = await this.#openNext(error);
+        } catch (final) {
+          if (this.#abort.signal.aborted) return;
+          yield this.failWith(final);
+          return;
+        }
       }
-    } catch (error) {
-      if (this.#abort.signal.aborted) return;
-      yield this.#fail(error);
     }
   }
 
-  /** Ends the response as failed (used when open() fails after the SSE stream has already started). */
+  /** Ends the response as failed (e.g. when open() fails after the SSE stream has already started). */
   failWith(error: unknown): ResponseEvent[] {
-    return this.#fail(error);
-  }
-
-  #fail(error: unknown): ResponseEvent[] {
-    if (error instanceof UpstreamStreamError) {
-      this.#error = new BridgeError({
-        status: 502,
-        code: error.code,
-        type: 'upstream_error',
-        message: error.message,
-      });
-      return this.translator.fail('server_error', error.message);
-    }
-    this.#error = asBridgeError(error);
+    this.#error =
+      error instanceof UpstreamStreamError
+        ? error.toBridgeError()
+        : (this.#attempt?.failure(error) ?? toBridge(error));
     const failure = toResponseFailure(this.#error);
     return this.translator.fail(failure.code, failure.message);
   }
 
-  /** Client went away: cancel the upstream request and its socket at once. */
+  /** Client went away: cancel the upstream call and any wait at once. */
   abort(): void {
     this.#abort.abort(new Error('client disconnected'));
+    this.#attempt?.finish('abandoned');
   }
 
   get aborted(): boolean {
     return this.#abort.signal.aborted;
+  }
+
+  #translationFor(upstreamModel: string): { model: ResolvedModel; translation: ChatTranslation } {
+    let entry = this.#translations.get(upstreamModel);
+    if (!entry) {
+      const { model: primary, request, items } = this.#params;
+      const model =
+        upstreamModel === primary.upstreamModel
+          ? primary
+          : (this.#deps.catalog.resolve(`ocg-${upstreamModel}`) ?? primary);
+      const translation = translateRequest(request, items, {
+        model,
+        lookup: historyLookup(this.#deps),
+        stream: this.#deps.config.upstream.stream,
+        stripTools: this.#deps.config.stripTools,
+      });
+      entry = { model, translation };
+      this.#translations.set(upstreamModel, entry);
+    }
+    return entry;
+  }
+
+  /** Plans and makes upstream calls until one is accepted; throws the last error when the plan gives up. */
+  async #openNext(lastError: BridgeError | undefined): Promise<UpstreamAttempt> {
+    const { resilience } = this.#deps.config;
+    let error = lastError;
+    for (;;) {
+      const [step, state] = nextStep(this.#plan, error, {
+        retries: resilience.retries,
+        backoff: { baseMs: 250, maxMs: 8_000, maxRetryAfterMs: resilience.retryAfterMaxSeconds * 1000 },
+        breakerPasses: (model) => this.#deps.breakers.for(model).tryPass(),
+        now: Date.now(),
+        deadlineAt: this.#deadlineAt,
+      });
+      this.#plan = state;
+      if (step.kind === 'give_up') throw step.error;
+      if (step.delayMs > 0) await sleep(step.delayMs, undefined, { signal: this.#abort.signal, ref: false });
+      const { model, translation } = this.#translationFor(step.model);
+      const attempt = new UpstreamAttempt(
+        this.#deps,
+        model,
+        translation,
+        this.#params.sessionId,
+        this.#abort.signal,
+        this.#deadlineAt,
+      );
+      this.#history.push({
+        model: model.upstreamModel,
+        reason: step.reason,
+        ms: Date.now() - this.startedAt,
+      });
+      try {
+        await attempt.open();
+        this.translator.resetBeforeOutput({
+          model: model.requested,
+          upstreamModel: model.upstreamModel,
+          thinkTags: model.profile.thinkTags,
+          names: translation.names,
+        });
+        return attempt;
+      } catch (thrown) {
+        if (this.#abort.signal.aborted) {
+          attempt.finish('abandoned');
+          throw thrown;
+        }
+        error = attempt.failure(thrown);
+        this.#settle(attempt, 'failure', error);
+      }
+    }
+  }
+
+  #settle(attempt: UpstreamAttempt, outcome: 'success' | 'failure' | 'abandoned', error?: BridgeError): void {
+    attempt.finish(outcome, error);
+    const record = this.#history.at(-1);
+    if (record) {
+      record.outcome = outcome;
+      if (error) record.error = error.code;
+    }
+  }
+
+  /** After output: a timeout may end the partial answer as `incomplete` (never as completed); else `failed`. */
+  #endAfterOutput(error: BridgeError): ResponseEvent[] {
+    this.#error = error;
+    if (TIMEOUT_CODES.has(error.code) && this.#deps.config.resilience.degradedCompletionOnTimeout) {
+      return this.translator.incomplete(error.code);
+    }
+    const failure = toResponseFailure(error);
+    return this.translator.fail(failure.code, failure.message);
   }
 
   /** Persists what later turns may need and writes the one log line for this request. */
@@ -165,25 +268,43 @@ export class OssRun {
     const { store, logger } = this.#deps;
     const { model, request, rawInput, requestId } = this.#params;
     const response = this.translator.response;
+    const served = this.#attempt?.model ?? model;
     try {
-      store.saveReplay(this.translator.replayRecords(), model.upstreamModel);
+      store.saveReplay(this.translator.replayRecords(), served.upstreamModel);
       if (response && request.store === true) store.saveResponse({ response, input: rawInput });
+      recordUsage(this.#deps, this.#history, response?.usage ?? null, served.upstreamModel);
     } catch (error) {
       logger.error({ requestId, err: error }, 'failed to save state');
     }
+    const notes = [...this.#translations.values()].flatMap((entry) => entry.translation.notes);
     const line = {
       requestId,
       responseId: this.translator.options.responseId,
       model: model.requested,
-      upstreamModel: model.upstreamModel,
-      status: clientDisconnected && !response ? 'client_disconnected' : (response?.status ?? 'unknown'),
+      servedModel: served.upstreamModel,
+      status: clientDisconnected && !response ? 'client_disconnected' : (response?.status ?? 'error'),
       durationMs: Date.now() - this.startedAt,
+      queuedMs: this.#attempt?.waitedMs || undefined,
       firstChunkMs: this.#firstChunkAt ? this.#firstChunkAt - this.startedAt : undefined,
       usage: response?.usage ?? undefined,
+      attempts:
+        this.#history.length > 1 || this.#history[0]?.outcome === 'failure' ? this.#history : undefined,
       error: this.#error ? { code: this.#error.code, message: this.#error.message } : undefined,
-      notes: this.notes.length > 0 ? this.notes : undefined,
+      notes: notes.length > 0 ? notes : undefined,
     };
-    if (this.#error || response?.status === 'failed') logger.warn(line, 'response failed');
+    if (served.upstreamModel !== model.upstreamModel)
+      logger.warn(line, `served by fallback model ${served.upstreamModel}`);
+    else if (this.#error || response?.status === 'failed') logger.warn(line, 'response failed');
     else logger.info(line, 'response');
   }
+}
+
+function toBridge(error: unknown): BridgeError {
+  return error instanceof BridgeError
+    ? error
+    : new BridgeError({
+        status: 500,
+        code: 'server_error',
+        message: `Internal bridge error: ${(error as Error)?.message ?? String(error)}`,
+      });
 }

@@ -11,6 +11,8 @@ import { createApp } from '../server/app.ts';
 import { loadOrCreateLocalToken, loadOrCreateReasoningKey } from '../state/secrets.ts';
 import { openStore } from '../state/store.ts';
 import { createReasoningCarrier } from '../translate/reasoning-carrier.ts';
+import { BreakerRegistry } from '../upstream/resilience/circuit-breaker.ts';
+import { ConcurrencyLimiter } from '../upstream/resilience/limiter.ts';
 import { VERSION } from '../version.ts';
 import type { BridgeDeps } from './deps.ts';
 
@@ -46,6 +48,16 @@ export async function startBridge(config: Config, logger: Logger): Promise<Runni
       apiKey: config.upstream.apiKey,
       userAgent: `opencode-bridge/${VERSION}`,
     },
+    limiter: new ConcurrencyLimiter({
+      globalCap: config.resilience.concurrency.global,
+      modelCaps: config.resilience.concurrency.perModel,
+      maxQueueLength: config.resilience.concurrency.queueMax,
+      maxWaitMs: config.resilience.concurrency.queueTimeoutSeconds * 1000,
+    }),
+    breakers: new BreakerRegistry(
+      config.resilience.breaker.errors,
+      config.resilience.breaker.cooldownSeconds * 1000,
+    ),
   };
   const app = createApp(deps, apiKey);
 

@@ -13,6 +13,8 @@ export interface BuiltInModel {
   wire: Wire;
   contextWindow: number;
   maxOutputTokens: number;
+  /** Approximate OpenCode Go request limit per 5-hour window (ENV.md), when known. */
+  fiveHourRequestLimit?: number;
 }
 
 export const BUILT_IN_MODELS: readonly BuiltInModel[] = [
@@ -22,6 +24,7 @@ export const BUILT_IN_MODELS: readonly BuiltInModel[] = [
     wire: 'chat',
     contextWindow: 1_000_000,
     maxOutputTokens: 384_000,
+    fiveHourRequestLimit: 3_400,
   },
   {
     upstreamModel: 'deepseek-v4-flash',
@@ -29,6 +32,7 @@ export const BUILT_IN_MODELS: readonly BuiltInModel[] = [
     wire: 'chat',
     contextWindow: 1_000_000,
     maxOutputTokens: 384_000,
+    fiveHourRequestLimit: 31_000,
   },
   {
     upstreamModel: 'kimi-k2.6',
@@ -36,6 +40,7 @@ export const BUILT_IN_MODELS: readonly BuiltInModel[] = [
     wire: 'chat',
     contextWindow: 262_144,
     maxOutputTokens: 65_536,
+    fiveHourRequestLimit: 1_100,
   },
   {
     upstreamModel: 'kimi-k2.5',
@@ -148,4 +153,9 @@ export function createModelCatalog(modelMap: Readonly<Record<string, ModelMapEnt
 /** Model ids that belong to OpenAI (Codex's own GPT models): routed by `GPT_MODEL_STRATEGY`. */
 export function isOpenAIModel(model: string): boolean {
   return /^(gpt-|chatgpt-|codex-|o[1-9](-|$))/i.test(model);
+}
+
+/** The approximate OpenCode Go request limit per 5 hours of a built-in model, if known. */
+export function fiveHourRequestLimit(upstreamModel: string): number | undefined {
+  return BUILT_IN_MODELS.find((model) => model.upstreamModel === upstreamModel)?.fiveHourRequestLimit;
 }

@@ -2,6 +2,7 @@
  * GET /health and GET /v1/models.
  */
 import type { BridgeDeps } from '../bridge/deps.ts';
+import { usageReport } from '../bridge/usage-accounting.ts';
 import { VERSION } from '../version.ts';
 
 export function modelList(deps: BridgeDeps) {
@@ -22,13 +23,31 @@ export function modelList(deps: BridgeDeps) {
 
 export function healthReport(deps: BridgeDeps) {
   const { config } = deps;
-  const models = new Map<string, { upstream_model: string; family: string; wire: string; status: string }>();
+  const { resilience } = config;
+  const breakers = deps.breakers.snapshot();
+  const limiter = deps.limiter.stats();
+  const models = new Map<string, Record<string, unknown>>();
   for (const model of deps.catalog.list()) {
+    const breaker = breakers[model.upstreamModel];
     models.set(model.upstreamModel, {
       upstream_model: model.upstreamModel,
       family: model.family,
       wire: model.wire,
-      status: model.wire === 'chat' ? 'available' : 'unsupported: needs the Anthropic Messages adapter',
+      status:
+        model.wire !== 'chat'
+          ? 'unsupported: needs the Anthropic Messages adapter'
+          : breaker && breaker.state !== 'closed'
+            ? `degraded: circuit ${breaker.state}`
+            : 'available',
+      circuit: breaker
+        ? {
+            state: breaker.state,
+            consecutive_failures: breaker.consecutiveFailures,
+            retry_at: breaker.retryAt ? new Date(breaker.retryAt).toISOString() : null,
+          }
+        : { state: 'closed', consecutive_failures: 0, retry_at: null },
+      active_requests: limiter.activeByModel[model.upstreamModel] ?? 0,
+      concurrency_cap: deps.limiter.capFor(model.upstreamModel),
     });
   }
   return {
@@ -42,10 +61,29 @@ export function healthReport(deps: BridgeDeps) {
       key_configured: !!config.upstream.apiKey,
     },
     models: [...models.values()],
-    limits: {
-      max_body_bytes: config.server.maxBodyBytes,
-      heartbeat_seconds: config.heartbeatSeconds,
-      concurrency: 'unlimited (upstream concurrency caps are not implemented yet)',
+    usage: usageReport(deps),
+    concurrency: {
+      global_cap: resilience.concurrency.global,
+      per_model_caps: resilience.concurrency.perModel,
+      active: limiter.active,
+      queued: limiter.queued,
+      queue_max: resilience.concurrency.queueMax,
+      queue_timeout_seconds: resilience.concurrency.queueTimeoutSeconds,
     },
+    resilience: {
+      retries: resilience.retries,
+      fallbacks: resilience.fallbacks,
+      circuit_breaker: {
+        errors: resilience.breaker.errors,
+        cooldown_seconds: resilience.breaker.cooldownSeconds,
+      },
+      timeouts: {
+        first_byte_seconds: resilience.timeouts.firstByteSeconds,
+        idle_seconds: resilience.timeouts.idleSeconds,
+        upstream_seconds: resilience.timeouts.upstreamSeconds,
+        request_deadline_seconds: resilience.timeouts.requestDeadlineSeconds,
+      },
+    },
+    limits: { max_body_bytes: config.server.maxBodyBytes, heartbeat_seconds: config.heartbeatSeconds },
   };
 }

@@ -17,7 +17,31 @@ export interface StoredResponse {
   input: unknown[];
 }
 
+/** Requests and tokens one model used in a window (OpenCode Go limits are per 5 hours). */
+export interface UsageWindow {
+  requests: number;
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+}
+
+export interface UsageCounts {
+  inputTokens: number;
+  outputTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+}
+
+const HOUR_MS = 3_600_000;
+export const USAGE_WINDOW_HOURS = 5;
+
 export interface BridgeStore {
+  /** Counts one upstream request (and its tokens, when known) against the model's current hour. */
+  recordUsage(model: string, counts: UsageCounts | undefined, now?: number): void;
+  /** Totals over the last five hours, hour-bucketed. */
+  usageWindow(model: string, now?: number): UsageWindow;
+  usageModels(now?: number): string[];
   saveReplay(records: readonly ReplayRecord[], model: string): void;
   reasoningByItemId(itemId: string): string | undefined;
   reasoningByCallId(callId: string): string | undefined;
@@ -38,6 +62,9 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS calls (call_id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, namespace TEXT,
     arguments TEXT NOT NULL, created_at INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS responses (id TEXT PRIMARY KEY, response TEXT NOT NULL, input TEXT NOT NULL, created_at INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS usage_hourly (model TEXT NOT NULL, hour INTEGER NOT NULL, requests INTEGER NOT NULL,
+    input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
+    reasoning_tokens INTEGER NOT NULL, PRIMARY KEY (model, hour));
   CREATE INDEX IF NOT EXISTS reasoning_age ON reasoning (created_at);
   CREATE INDEX IF NOT EXISTS calls_age ON calls (created_at);
   CREATE INDEX IF NOT EXISTS responses_age ON responses (created_at);
@@ -68,12 +95,50 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
   );
   const getResponseRow = db.prepare('SELECT response, input FROM responses WHERE id = ?');
 
+  const addUsage = db.prepare(`
+    INSERT INTO usage_hourly (model, hour, requests, input_tokens, output_tokens, cached_tokens, reasoning_tokens)
+    VALUES (?, ?, 1, ?, ?, ?, ?)
+    ON CONFLICT (model, hour) DO UPDATE SET requests = requests + 1, input_tokens = input_tokens + excluded.input_tokens,
+      output_tokens = output_tokens + excluded.output_tokens, cached_tokens = cached_tokens + excluded.cached_tokens,
+      reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens`);
+  const sumUsage = db.prepare(`
+    SELECT COALESCE(SUM(requests), 0) AS requests, COALESCE(SUM(input_tokens), 0) AS input,
+      COALESCE(SUM(output_tokens), 0) AS output, COALESCE(SUM(cached_tokens), 0) AS cached,
+      COALESCE(SUM(reasoning_tokens), 0) AS reasoning
+    FROM usage_hourly WHERE model = ? AND hour > ?`);
+  const usageModels = db.prepare('SELECT DISTINCT model FROM usage_hourly WHERE hour > ? ORDER BY model');
+  const pruneUsage = db.prepare('DELETE FROM usage_hourly WHERE hour <= ?');
+  const windowStartHour = (now: number) => Math.floor(now / HOUR_MS) - USAGE_WINDOW_HOURS;
+
   const textOf = (key: string) => {
     const row = getReasoning.get(key) as { text: string } | undefined;
     return row?.text;
   };
 
   return {
+    recordUsage(model, counts, now = Date.now()) {
+      addUsage.run(
+        model,
+        Math.floor(now / HOUR_MS),
+        counts?.inputTokens ?? 0,
+        counts?.outputTokens ?? 0,
+        counts?.cachedTokens ?? 0,
+        counts?.reasoningTokens ?? 0,
+      );
+    },
+    usageWindow(model, now = Date.now()) {
+      const row = sumUsage.get(model, windowStartHour(now)) as Record<string, number>;
+      return {
+        requests: Number(row.requests),
+        inputTokens: Number(row.input),
+        outputTokens: Number(row.output),
+        cachedTokens: Number(row.cached),
+        reasoningTokens: Number(row.reasoning),
+      };
+    },
+    usageModels(now = Date.now()) {
+      return (usageModels.all(windowStartHour(now)) as Array<{ model: string }>).map((row) => row.model);
+    },
     saveReplay(records, model) {
       const now = Date.now();
       db.exec('BEGIN');
@@ -120,6 +185,7 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       return row ? { response: JSON.parse(row.response), input: JSON.parse(row.input) } : undefined;
     },
     prune(now = Date.now()) {
+      pruneUsage.run(windowStartHour(now) - 24);
       const cutoff = now - options.ttlSeconds * 1000;
       for (const table of TABLES) {
         db.prepare(`DELETE FROM ${table} WHERE created_at < ?`).run(cutoff);

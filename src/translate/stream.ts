@@ -92,12 +92,15 @@ const ITEM_PREFIX: Record<ToolBinding['kind'], string> = {
   local_shell: 'lsc',
 };
 
+/** What changes when a request moves to another model (a retry or a fallback) before any output was sent. */
+export type ServingModel = Pick<StreamTranslatorOptions, 'model' | 'upstreamModel' | 'thinkTags' | 'names'>;
+
 export class ChatToResponsesTranslator {
-  readonly #options: StreamTranslatorOptions;
+  #options: StreamTranslatorOptions;
   readonly #idStem: string;
   readonly #items: ItemState[] = [];
   readonly #calls = new Map<number, ToolCallState>();
-  readonly #splitter: ThinkTagSplitter | undefined;
+  #splitter: ThinkTagSplitter | undefined;
   #sequence = 0;
   #itemCounter = 0;
   #reasoning: ReasoningState | undefined;
@@ -125,6 +128,19 @@ export class ChatToResponsesTranslator {
   /** The upstream said why it stopped (it may still send a usage chunk). */
   get sawFinishReason(): boolean {
     return this.#finishReason !== undefined;
+  }
+
+  /**
+   * Forgets what the last upstream attempt sent (a role chunk, usage) so another attempt, possibly on another
+   * model, can take over. Only possible while no output item has been sent.
+   */
+  resetBeforeOutput(serving: ServingModel): void {
+    if (this.hasOutput) throw new Error('cannot switch upstream after output was sent');
+    this.#options = { ...this.#options, ...serving };
+    this.#calls.clear();
+    this.#splitter = serving.thinkTags ? new ThinkTagSplitter() : undefined;
+    this.#finishReason = undefined;
+    this.#usage = null;
   }
 
   start(): ResponseEvent[] {

@@ -30,6 +30,10 @@ export class UpstreamStreamError extends Error {
     this.name = 'UpstreamStreamError';
     this.code = code;
   }
+
+  toBridgeError(): BridgeError {
+    return new BridgeError({ status: 502, code: this.code, type: 'upstream_error', message: this.message });
+  }
 }
 
 export interface OpenedChatStream {
@@ -57,7 +61,7 @@ export async function openChatCompletion(
   try {
     response = await fetch(url, { method: 'POST', headers, body: JSON.stringify(body), signal: call.signal });
   } catch (error) {
-    if (call.signal.aborted) throw error;
+    if (call.signal.aborted) throw call.signal.reason;
     throw upstreamConnectError(error, client.baseUrl);
   }
   if (!response.ok) {
@@ -76,7 +80,7 @@ export async function openChatCompletion(
     })();
     return { chunks, sawDone: true };
   }
-  return sseChunks(response.body, call.model);
+  return sseChunks(response.body, call.model, call.signal);
 }
 
 function upstreamErrorInBody(error: unknown, model: string): BridgeError | UpstreamStreamError {
@@ -87,7 +91,7 @@ function upstreamErrorInBody(error: unknown, model: string): BridgeError | Upstr
   return new UpstreamStreamError('upstream_error', `The upstream reported an error mid-stream: ${message}`);
 }
 
-function sseChunks(body: ReadableStream<Uint8Array>, model: string): OpenedChatStream {
+function sseChunks(body: ReadableStream<Uint8Array>, model: string, signal: AbortSignal): OpenedChatStream {
   const state = { sawDone: false };
   async function* iterate(): AsyncGenerator<ChatChunk> {
     const parser = new SseParser();

@@ -17,9 +17,16 @@ import {
 import { postResponses, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
 import { eventViolations } from '../support/event-invariants.ts';
 
+/** Retries, fallbacks and the breaker are off here, so each upstream reply maps to exactly one client outcome. */
+const NO_RESILIENCE = {
+  UPSTREAM_RETRIES: '0',
+  FALLBACK_MODEL_MAP_JSON: '{}',
+  CIRCUIT_BREAKER_ERRORS: '1000',
+};
+
 let t: TestBridge;
 beforeAll(async () => {
-  t = await startTestBridge();
+  t = await startTestBridge({ env: NO_RESILIENCE });
 });
 afterAll(() => t.close());
 
@@ -73,7 +80,9 @@ describe('upstream errors before any output', () => {
   });
 
   it('reports an unreachable upstream as 502 upstream_unreachable', async () => {
-    const dead = await startTestBridge({ env: { OPENCODE_GO_BASE_URL: 'http://127.0.0.1:9/v1' } });
+    const dead = await startTestBridge({
+      env: { ...NO_RESILIENCE, OPENCODE_GO_BASE_URL: 'http://127.0.0.1:9/v1' },
+    });
     try {
       const { status, json } = await postResponses(dead.baseUrl, {
         model: 'ocg-deepseek-v4-pro',
@@ -110,7 +119,7 @@ describe('upstream failures after output started', () => {
   });
 
   it('reports an upstream that dies before the first chunk after the stream was committed', async () => {
-    const slow = await startTestBridge({ env: { SSE_UPSTREAM_HEARTBEAT_SECONDS: '0.05' } });
+    const slow = await startTestBridge({ env: { ...NO_RESILIENCE, SSE_UPSTREAM_HEARTBEAT_SECONDS: '0.05' } });
     try {
       slow.upstream.enqueue(cutAfter(0, stream({ text: 'never sent', delayMs: 200 })));
       const { events } = await postResponses(slow.baseUrl, {

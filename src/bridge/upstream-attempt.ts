@@ -1,0 +1,157 @@
+/**
+ * One call to one upstream model, with everything that must be undone when it ends: its concurrency slot, its
+ * timers (first byte, idle, whole call, request deadline) and its socket. `finish()` releases all of them and tells
+ * the circuit breaker how it went; it is idempotent, so every exit path can call it.
+ */
+import { asBridgeError, BridgeError } from '../errors.ts';
+import type { ResolvedModel } from '../models/catalog.ts';
+import type { ChatTranslation } from '../translate/request.ts';
+import { type OpenedChatStream, openChatCompletion, UpstreamStreamError } from '../upstream/chat-client.ts';
+import type { ChatChunk } from '../upstream/chat-types.ts';
+import type { Slot } from '../upstream/resilience/limiter.ts';
+import { isRetryable } from '../upstream/resilience/retry-policy.ts';
+import type { BridgeDeps } from './deps.ts';
+
+export type AttemptOutcome = 'success' | 'failure' | 'abandoned';
+
+function timeoutError(code: string, what: string, seconds: number): BridgeError {
+  return new BridgeError({
+    status: 504,
+    code,
+    type: 'upstream_error',
+    message: `${what} (${seconds}s).`,
+  });
+}
+
+export class UpstreamAttempt {
+  readonly model: ResolvedModel;
+  readonly translation: ChatTranslation;
+  readonly startedAt = Date.now();
+  readonly #deps: BridgeDeps;
+  readonly #sessionId: string;
+  readonly #abort = new AbortController();
+  readonly #timers: NodeJS.Timeout[] = [];
+  readonly #unlink: () => void;
+  #slot: Slot | undefined;
+  #opened: OpenedChatStream | undefined;
+  #idle: NodeJS.Timeout | undefined;
+  #firstByte: NodeJS.Timeout | undefined;
+  #finished = false;
+  #sawChunk = false;
+
+  constructor(
+    deps: BridgeDeps,
+    model: ResolvedModel,
+    translation: ChatTranslation,
+    sessionId: string,
+    runSignal: AbortSignal,
+    deadlineAt: number,
+  ) {
+    this.#deps = deps;
+    this.model = model;
+    this.translation = translation;
+    this.#sessionId = sessionId;
+    const onRunAbort = () => this.#abort.abort(runSignal.reason);
+    runSignal.addEventListener('abort', onRunAbort, { once: true });
+    this.#unlink = () => runSignal.removeEventListener('abort', onRunAbort);
+    const deadlineSeconds = deps.config.resilience.timeouts.requestDeadlineSeconds;
+    this.#timer(Math.max(0, deadlineAt - Date.now()), () =>
+      timeoutError(
+        'request_deadline_exceeded',
+        'The request ran past REQUEST_DEADLINE_SECONDS',
+        deadlineSeconds,
+      ),
+    );
+  }
+
+  get waitedMs(): number {
+    return this.#slot?.waitedMs ?? 0;
+  }
+
+  get sawDone(): boolean {
+    return this.#opened?.sawDone ?? false;
+  }
+
+  /** Waits for a concurrency slot, then sends the request; resolves when the upstream accepted it. */
+  async open(): Promise<void> {
+    const { limiter, config } = this.#deps;
+    const { timeouts } = config.resilience;
+    this.#slot = await limiter.acquire(this.model.upstreamModel, this.#abort.signal);
+    this.#timer(timeouts.upstreamSeconds * 1000, () =>
+      timeoutError(
+        'upstream_timeout',
+        'The upstream call took longer than UPSTREAM_TIMEOUT_SECONDS',
+        timeouts.upstreamSeconds,
+      ),
+    );
+    this.#firstByte = this.#timer(timeouts.firstByteSeconds * 1000, () =>
+      timeoutError(
+        'upstream_first_byte_timeout',
+        'The upstream sent nothing within UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS',
+        timeouts.firstByteSeconds,
+      ),
+    );
+    this.#opened = await openChatCompletion(this.#deps.chatClient, this.translation.body, {
+      sessionId: this.#sessionId,
+      signal: this.#abort.signal,
+      model: this.model.requested,
+    });
+  }
+
+  /** The upstream's chunks; any chunk (reasoning included) counts as activity for the idle timeout. */
+  async *chunks(): AsyncGenerator<ChatChunk> {
+    const opened = this.#opened;
+    if (!opened) throw new Error('UpstreamAttempt.chunks() before open()');
+    const idleSeconds = this.#deps.config.resilience.timeouts.idleSeconds;
+    const idleError = () =>
+      timeoutError(
+        'upstream_idle_timeout',
+        'The upstream went silent for longer than UPSTREAM_IDLE_TIMEOUT_SECONDS',
+        idleSeconds,
+      );
+    for await (const chunk of opened.chunks) {
+      if (!this.#sawChunk) {
+        this.#sawChunk = true;
+        clearTimeout(this.#firstByte);
+      }
+      clearTimeout(this.#idle);
+      this.#idle = this.#timer(idleSeconds * 1000, idleError);
+      yield chunk;
+    }
+  }
+
+  /** The error an attempt failed with; a timeout's own error rather than the abort it caused. */
+  failure(error: unknown): BridgeError {
+    const reason = this.#abort.signal.aborted ? this.#abort.signal.reason : undefined;
+    if (reason instanceof BridgeError) return reason;
+    if (error instanceof UpstreamStreamError) return error.toBridgeError();
+    return asBridgeError(error);
+  }
+
+  /** Cancels the upstream call (if still running) and releases everything. */
+  finish(outcome: AttemptOutcome, error?: BridgeError): void {
+    if (this.#finished) return;
+    this.#finished = true;
+    for (const timer of this.#timers) clearTimeout(timer);
+    clearTimeout(this.#idle);
+    this.#unlink();
+    if (!this.#abort.signal.aborted) this.#abort.abort(new Error('upstream attempt finished'));
+    this.#slot?.release();
+    const breaker = this.#deps.breakers.for(this.model.upstreamModel);
+    if (outcome === 'success') breaker.onSuccess();
+    else if (outcome === 'failure' && error && countsAgainstModel(error)) breaker.onFailure();
+    else breaker.onAbandon();
+  }
+
+  #timer(ms: number, makeError: () => BridgeError): NodeJS.Timeout {
+    const timer = setTimeout(() => this.#abort.abort(makeError()), ms);
+    timer.unref();
+    this.#timers.push(timer);
+    return timer;
+  }
+}
+
+/** Failures that say something about the model's health (not about the request or the client). */
+function countsAgainstModel(error: BridgeError): boolean {
+  return isRetryable(error) || error.code === 'insufficient_quota';
+}

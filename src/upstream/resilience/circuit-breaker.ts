@@ -1,0 +1,91 @@
+/**
+ * A circuit breaker per upstream model. After `threshold` consecutive failures it opens and requests skip the
+ * model (straight to a fallback). After `cooldownMs` one probe request is let through (half-open): success closes
+ * the breaker, failure opens it again for another cooldown.
+ */
+
+export type BreakerState = 'closed' | 'open' | 'half_open';
+
+export interface BreakerSnapshot {
+  state: BreakerState;
+  consecutiveFailures: number;
+  /** When an open breaker lets a probe through (ms since epoch). */
+  retryAt: number | undefined;
+}
+
+export class CircuitBreaker {
+  readonly #threshold: number;
+  readonly #cooldownMs: number;
+  #failures = 0;
+  #openedAt: number | undefined;
+  #probeInFlight = false;
+
+  constructor(threshold: number, cooldownMs: number) {
+    this.#threshold = threshold;
+    this.#cooldownMs = cooldownMs;
+  }
+
+  state(now = Date.now()): BreakerState {
+    if (this.#openedAt === undefined) return 'closed';
+    return now - this.#openedAt >= this.#cooldownMs ? 'half_open' : 'open';
+  }
+
+  /** Whether a request may use the model now; in half-open state only one probe at a time. */
+  tryPass(now = Date.now()): boolean {
+    const state = this.state(now);
+    if (state === 'closed') return true;
+    if (state === 'open' || this.#probeInFlight) return false;
+    this.#probeInFlight = true;
+    return true;
+  }
+
+  onSuccess(): void {
+    this.#failures = 0;
+    this.#openedAt = undefined;
+    this.#probeInFlight = false;
+  }
+
+  onFailure(now = Date.now()): void {
+    this.#failures += 1;
+    const probeFailed = this.#probeInFlight;
+    this.#probeInFlight = false;
+    if (probeFailed || this.#failures >= this.#threshold) this.#openedAt = now;
+  }
+
+  /** A request that passed but ended without a verdict (client gone): let the next probe through. */
+  onAbandon(): void {
+    this.#probeInFlight = false;
+  }
+
+  snapshot(now = Date.now()): BreakerSnapshot {
+    return {
+      state: this.state(now),
+      consecutiveFailures: this.#failures,
+      retryAt: this.#openedAt === undefined ? undefined : this.#openedAt + this.#cooldownMs,
+    };
+  }
+}
+
+export class BreakerRegistry {
+  readonly #breakers = new Map<string, CircuitBreaker>();
+  readonly #threshold: number;
+  readonly #cooldownMs: number;
+
+  constructor(threshold: number, cooldownMs: number) {
+    this.#threshold = threshold;
+    this.#cooldownMs = cooldownMs;
+  }
+
+  for(model: string): CircuitBreaker {
+    let breaker = this.#breakers.get(model);
+    if (!breaker) {
+      breaker = new CircuitBreaker(this.#threshold, this.#cooldownMs);
+      this.#breakers.set(model, breaker);
+    }
+    return breaker;
+  }
+
+  snapshot(now = Date.now()): Record<string, BreakerSnapshot> {
+    return Object.fromEntries([...this.#breakers].map(([model, breaker]) => [model, breaker.snapshot(now)]));
+  }
+}
