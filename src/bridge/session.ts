@@ -20,8 +20,13 @@ export function conversationSessionId(
   return `ocb-${createHash('sha256').update(conversationStart(input)).digest('hex').slice(0, 32)}`;
 }
 
-/** The first two input items (system prompt and first user message) identify a conversation across turns. */
+/**
+ * The input up to and including the first user message (system prompt and first question) identifies a
+ * conversation: it stays the same on every later turn, whatever is appended after it.
+ */
 function conversationStart(input: unknown): string {
   if (typeof input === 'string') return input;
-  return Array.isArray(input) ? JSON.stringify(input.slice(0, 2)) : '';
+  if (!Array.isArray(input)) return '';
+  const firstUser = input.findIndex((item) => (item as { role?: unknown } | null)?.role === 'user');
+  return JSON.stringify(firstUser === -1 ? input.slice(0, 1) : input.slice(0, firstUser + 1));
 }

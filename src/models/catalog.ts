@@ -122,7 +122,8 @@ export function createModelCatalog(modelMap: Readonly<Record<string, ModelMapEnt
 
   return {
     resolve(requested) {
-      const override = modelMap[requested];
+      // Own keys only: a model named "constructor" or "toString" is not in the map.
+      const override = Object.hasOwn(modelMap, requested) ? modelMap[requested] : undefined;
       if (override) return describe(requested, override.upstream, override);
       const upstreamModel = upstreamFromCodexId(requested);
       return upstreamModel ? describe(requested, upstreamModel) : undefined;
@@ -131,6 +132,8 @@ export function createModelCatalog(modelMap: Readonly<Record<string, ModelMapEnt
       const listed: ListedModel[] = [];
       for (const model of BUILT_IN_MODELS) {
         for (const prefix of CODEX_ID_PREFIXES) {
+          // A MODEL_MAP_JSON entry for a built-in id replaces it (as in resolve); it is listed below.
+          if (Object.hasOwn(modelMap, `${prefix}${model.upstreamModel}`)) continue;
           const resolved = describe(`${prefix}${model.upstreamModel}`, model.upstreamModel);
           listed.push({ id: resolved.requested, ...resolved, label: model.label });
         }

@@ -102,6 +102,8 @@ function sseChunks(body: ReadableStream<Uint8Array>, model: string, signal: Abor
         try {
           read = await reader.read();
         } catch (error) {
+          // An abort (client gone, or one of our timeouts) carries its own reason.
+          if (signal.aborted) throw signal.reason;
           throw new UpstreamStreamError(
             'upstream_disconnected',
             `The upstream connection broke mid-stream: ${describe(error)}`,

@@ -18,13 +18,27 @@ function asString(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
+/** Gateways (nginx, Cloudflare) answer with an HTML page: its title, or else its text, says what happened. */
+function readableText(body: string): string {
+  const text = body.trim();
+  if (!/^<(!doctype|html|head|body)\b/i.test(text)) return text;
+  const title = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(text)?.[1]?.trim();
+  const readable =
+    title ||
+    text
+      .replace(/<(script|style)\b[\s\S]*?<\/\1>/gi, ' ')
+      .replace(/<!--[\s\S]*?-->/g, ' ')
+      .replace(/<[^>]*>/g, ' ');
+  return readable.replace(/\s+/g, ' ').trim();
+}
+
 export function parseUpstreamErrorBody(body: string): UpstreamErrorInfo {
   let json: unknown;
   try {
     json = JSON.parse(body);
   } catch {
     return {
-      message: body.trim().slice(0, MAX_MESSAGE) || 'no error message',
+      message: readableText(body).slice(0, MAX_MESSAGE) || 'no error message',
       type: undefined,
       code: undefined,
     };
@@ -55,8 +69,10 @@ export function parseRetryAfter(header: string | null | undefined, now = Date.no
   return Number.isNaN(date) ? undefined : Math.max(0, Math.ceil((date - now) / 1000));
 }
 
+// DeepSeek/OpenAI: "This model's maximum context length is …"; OpenAI Responses: "Your input exceeds the context
+// window …"; Kimi: "Your request exceeded model token limit: 262144 (requested: 269030)" (MoonshotAI/kimi-cli#2011).
 const CONTEXT_OVERFLOW =
-  /context.{0,20}(length|window)|maximum context|too many tokens|prompt is too long|input is too long|exceeds? the (model's )?(maximum|context)|context_length_exceeded/i;
+  /context.{0,20}(length|window)|maximum context|too many tokens|prompt is too long|input is too long|exceeds? the (model's )?(maximum|context)|exceeded model token limit|context_length_exceeded/i;
 
 export function isContextOverflow(info: UpstreamErrorInfo): boolean {
   return info.code === 'context_length_exceeded' || CONTEXT_OVERFLOW.test(info.message);
@@ -100,7 +116,7 @@ export function upstreamHttpError(
     return new BridgeError({
       status: 429,
       code: 'rate_limit_exceeded',
-      message: `Upstream rate limit for ${model}: ${info.message}. Please try again in ${seconds}s.`,
+      message: `Upstream rate limit for ${model}: ${info.message.replace(/[.\s]+$/, '')}. Please try again in ${seconds}s.`,
       retryAfterSeconds: seconds,
     });
   }

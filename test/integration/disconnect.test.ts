@@ -4,20 +4,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stream } from '../mock-upstream/index.ts';
 import { BRIDGE_KEY, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
+import { waitFor } from '../support/wait.ts';
 
 let t: TestBridge;
 beforeAll(async () => {
   t = await startTestBridge();
 });
 afterAll(() => t.close());
-
-async function waitFor(condition: () => boolean, timeoutMs = 3000): Promise<void> {
-  const start = Date.now();
-  while (!condition()) {
-    if (Date.now() - start > timeoutMs) throw new Error('timed out waiting');
-    await new Promise((resolve) => setTimeout(resolve, 10));
-  }
-}
 
 describe('client disconnect', () => {
   it('aborts the upstream request as soon as the client disconnects mid-stream', async () => {

@@ -35,9 +35,19 @@ export interface MockUpstreamOptions {
   models?: readonly string[];
 }
 
+/** Concurrency as the upstream saw it: requests whose reply had not finished yet. */
+export interface MockUpstreamStats {
+  inFlight: number;
+  maxInFlight: number;
+  maxInFlightByModel: Record<string, number>;
+  /** TCP connections currently open to the mock. */
+  openSockets: number;
+}
+
 export interface MockUpstream {
   baseUrl: string;
   requests: RecordedRequest[];
+  stats(): MockUpstreamStats;
   script(handler: ScriptHandler): void;
   enqueue(...replies: Reply[]): void;
   close(): Promise<void>;
@@ -78,6 +88,9 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   const queue: Reply[] = [];
   const inFlight = new Set<AbortController>();
   const sockets = new Set<Socket>();
+  const inFlightByModel = new Map<string, number>();
+  const maxInFlightByModel = new Map<string, number>();
+  let maxInFlight = 0;
   let handler: ScriptHandler = () => DEFAULT_REPLY;
   let callIndex = 0;
   let closing = false;
@@ -140,10 +153,16 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     const controller = new AbortController();
     let destroyedOnPurpose = false;
     inFlight.add(controller);
+    const model = typeof record.body?.model === 'string' ? (record.body.model as string) : '';
+    const modelCount = (inFlightByModel.get(model) ?? 0) + 1;
+    inFlightByModel.set(model, modelCount);
+    maxInFlightByModel.set(model, Math.max(maxInFlightByModel.get(model) ?? 0, modelCount));
+    maxInFlight = Math.max(maxInFlight, inFlight.size);
     res.on('close', () => {
       record.clientAborted = !res.writableFinished && !destroyedOnPurpose && !controller.signal.aborted;
       controller.abort();
       inFlight.delete(controller);
+      inFlightByModel.set(model, (inFlightByModel.get(model) ?? 1) - 1);
     });
     const connection: ReplyConnection = {
       signal: controller.signal,
@@ -175,6 +194,12 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   return {
     baseUrl: `http://127.0.0.1:${port}/v1`,
     requests,
+    stats: () => ({
+      inFlight: inFlight.size,
+      maxInFlight,
+      maxInFlightByModel: Object.fromEntries(maxInFlightByModel),
+      openSockets: sockets.size,
+    }),
     script: (next) => {
       handler = next;
     },

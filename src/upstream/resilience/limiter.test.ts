@@ -74,7 +74,7 @@ describe('ConcurrencyLimiter', () => {
     const limiter = new ConcurrencyLimiter(settings({ globalCap: 1, maxWaitMs: 20 }));
     await limiter.acquire('a', never());
     const error = await limiter.acquire('a', never()).catch((caught: unknown) => caught);
-    expect(error).toMatchObject({ status: 429, code: 'rate_limit_exceeded' });
+    expect(error).toMatchObject({ status: 429, code: 'bridge_busy' });
     expect(limiter.stats().queued).toBe(0);
   });
 

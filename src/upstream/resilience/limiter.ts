@@ -147,9 +147,11 @@ export class ConcurrencyLimiter {
 
   #busy(why: string, model: string): BridgeError {
     const retryAfterSeconds = 5;
+    // Not retried inside the bridge (that would only queue again): the client retries after Retry-After.
     return new BridgeError({
       status: 429,
-      code: 'rate_limit_exceeded',
+      code: 'bridge_busy',
+      type: 'rate_limit_error',
       message:
         `The bridge is at its upstream concurrency limit for ${model} and ${why}. ` +
         `Please try again in ${retryAfterSeconds}s (MAX_GLOBAL_UPSTREAM_CONCURRENCY / MODEL_CONCURRENCY_JSON raise the caps).`,

@@ -1,0 +1,116 @@
+import { createCipheriv, randomBytes } from 'node:crypto';
+import { describe, expect, it } from 'vitest';
+import { createReasoningCarrier, REASONING_KEY_BYTES, type SealedReasoning } from './reasoning-carrier.ts';
+
+const key = randomBytes(REASONING_KEY_BYTES);
+const carrier = createReasoningCarrier(key);
+
+const reasoning: SealedReasoning = {
+  text: 'The user wants the tests run first, then a summary.',
+  model: 'deepseek-v4-pro',
+};
+
+/** Seals any plaintext the way the carrier does, to build authentic blobs with unexpected contents. */
+function sealPlaintext(plaintext: string): string {
+  const iv = randomBytes(12);
+  const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(Buffer.from('opencode-bridge/reasoning/v1'));
+  const ciphertext = Buffer.concat([cipher.update(plaintext, 'utf8'), cipher.final()]);
+  return `ocb1.${Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url')}`;
+}
+
+/** Flips one character of the base64url payload, keeping it valid base64url. */
+function flipCharacter(blob: string, position: number): string {
+  const original = blob[position];
+  return `${blob.slice(0, position)}${original === 'A' ? 'B' : 'A'}${blob.slice(position + 1)}`;
+}
+
+describe('reasoning carrier', () => {
+  it('opens what it sealed', () => {
+    expect(carrier.open(carrier.seal(reasoning))).toEqual({ ok: true, reasoning });
+  });
+
+  it('keeps a thinking signature through the round trip', () => {
+    const signed = { ...reasoning, signature: 'EqQBCkYIBRgCKkD' };
+
+    expect(carrier.open(carrier.seal(signed))).toEqual({ ok: true, reasoning: signed });
+  });
+
+  it('keeps unicode text exactly', () => {
+    const unicode = { text: '先读文件 — then résumé 🧠\u0000\n\t"quoted"', model: 'kimi-k2.6' };
+
+    expect(carrier.open(carrier.seal(unicode))).toEqual({ ok: true, reasoning: unicode });
+  });
+
+  it('keeps empty reasoning text', () => {
+    const empty = { text: '', model: 'deepseek-v4-flash' };
+
+    expect(carrier.open(carrier.seal(empty))).toEqual({ ok: true, reasoning: empty });
+  });
+
+  it('seals into an ocb1. blob that does not show the reasoning', () => {
+    const blob = carrier.seal(reasoning);
+
+    expect(blob.startsWith('ocb1.')).toBe(true);
+    expect(blob).toMatch(/^ocb1\.[A-Za-z0-9_-]+$/);
+    expect(blob).not.toContain('tests run first');
+  });
+
+  it('seals the same reasoning differently each time', () => {
+    expect(carrier.seal(reasoning)).not.toBe(carrier.seal(reasoning));
+  });
+
+  it('reports a blob sealed under another key as tampered', () => {
+    const other = createReasoningCarrier(randomBytes(REASONING_KEY_BYTES));
+
+    expect(carrier.open(other.seal(reasoning))).toEqual({ ok: false, why: 'tampered' });
+  });
+
+  it('reports a blob with one changed character as tampered', () => {
+    const blob = carrier.seal(reasoning);
+
+    expect(carrier.open(flipCharacter(blob, blob.length - 3))).toEqual({ ok: false, why: 'tampered' });
+  });
+
+  it("reports OpenAI's own encrypted content as foreign", () => {
+    expect(carrier.open('gAAAAABoZ3x1c2VyX3RleHRfZW5jcnlwdGVkX2J5X29wZW5haQ==')).toEqual({
+      ok: false,
+      why: 'foreign',
+    });
+  });
+
+  it('reports an empty blob as foreign', () => {
+    expect(carrier.open('')).toEqual({ ok: false, why: 'foreign' });
+  });
+
+  it.each([
+    ['nothing after the prefix', 'ocb1.'],
+    ['a truncated blob', 'ocb1.AAAAAAAAAAAAAAAA'],
+    ['characters outside base64', 'ocb1.!!!not*base64$$$'],
+    ['garbage long enough to hold an iv and tag', `ocb1.${'A'.repeat(80)}`],
+  ])('reports %s as tampered without throwing', (_label, blob) => {
+    expect(carrier.open(blob)).toEqual({ ok: false, why: 'tampered' });
+  });
+
+  it('reports a sealed blob cut short as tampered', () => {
+    const blob = carrier.seal(reasoning);
+
+    expect(carrier.open(blob.slice(0, blob.length - 10))).toEqual({ ok: false, why: 'tampered' });
+  });
+
+  it('opens a blob sealed outside the carrier with the same key and format', () => {
+    expect(carrier.open(sealPlaintext(JSON.stringify(reasoning)))).toEqual({ ok: true, reasoning });
+  });
+
+  it.each([
+    ['JSON without text', '{"model":"kimi-k2.6"}'],
+    ['a number as text', '{"text":5,"model":"kimi-k2.6"}'],
+    ['JSON null', 'null'],
+    ['text that is not JSON', 'plain reasoning'],
+  ])('reports an authentic blob holding %s as tampered', (_label, plaintext) => {
+    expect(carrier.open(sealPlaintext(plaintext))).toEqual({ ok: false, why: 'tampered' });
+  });
+
+  it.each([0, 16, 31, 33, 64])('refuses a key of %i bytes', (length) => {
+    expect(() => createReasoningCarrier(Buffer.alloc(length))).toThrow(/32 bytes/);
+  });
+});
