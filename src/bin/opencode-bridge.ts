@@ -4,6 +4,7 @@
 import { startBridge } from '../bridge/start.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
+import { withoutCredentials } from '../upstream/upstream-errors.ts';
 import { VERSION } from '../version.ts';
 
 async function main(): Promise<void> {
@@ -35,10 +36,9 @@ async function main(): Promise<void> {
   }
   const logger = createLogger({ level: config.logLevel, path: config.logPath });
   const bridge = await startBridge(config, logger);
-  logger.info({ url: bridge.url, upstream: config.upstream.baseUrl, version: VERSION }, 'bridge listening');
-  process.stderr.write(
-    `opencode-bridge ${VERSION} listening on ${bridge.url}/v1 (upstream ${config.upstream.baseUrl})\n`,
-  );
+  const upstream = withoutCredentials(config.upstream.baseUrl);
+  logger.info({ url: bridge.url, upstream, version: VERSION }, 'bridge listening');
+  process.stderr.write(`opencode-bridge ${VERSION} listening on ${bridge.url}/v1 (upstream ${upstream})\n`);
   if (bridge.tokenFile) {
     process.stderr.write(
       `Clients must send "Authorization: Bearer <token>"; the token is in ${bridge.tokenFile} (mode 0600).\n` +

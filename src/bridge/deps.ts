@@ -3,7 +3,7 @@ import type { Logger } from '../logger.ts';
 import type { ModelCatalog } from '../models/catalog.ts';
 import type { BridgeStore } from '../state/store.ts';
 import type { ReasoningCarrier } from '../translate/reasoning-carrier.ts';
-import type { ChatClientOptions } from '../upstream/chat-client.ts';
+import type { UpstreamClientOptions } from '../upstream/chat-client.ts';
 import type { BreakerRegistry } from '../upstream/resilience/circuit-breaker.ts';
 import type { ConcurrencyLimiter } from '../upstream/resilience/limiter.ts';
 
@@ -14,7 +14,7 @@ export interface BridgeDeps {
   store: BridgeStore;
   carrier: ReasoningCarrier;
   logger: Logger;
-  chatClient: ChatClientOptions;
+  upstreamClient: UpstreamClientOptions;
   limiter: ConcurrencyLimiter;
   breakers: BreakerRegistry;
 }

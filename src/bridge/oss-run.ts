@@ -12,8 +12,8 @@ import type { InputItem } from '../responses/input-items.ts';
 import type { ResponseEvent } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import type { HistoryLookup } from '../translate/messages.ts';
-import { type ChatTranslation, translateRequest } from '../translate/request.ts';
 import { ChatToResponsesTranslator, type ResponseEcho } from '../translate/stream.ts';
+import { ADAPTERS, type UpstreamTranslation } from '../upstream/adapters.ts';
 import { UpstreamStreamError } from '../upstream/chat-client.ts';
 import { initialPlan, nextStep, type PlanState } from '../upstream/resilience/attempt-plan.ts';
 import { fallbackChain } from '../upstream/resilience/fallback.ts';
@@ -50,12 +50,12 @@ function echoOf(request: ResponsesRequest): ResponseEcho {
   };
 }
 
-export function historyLookup(deps: BridgeDeps): HistoryLookup {
+export function historyLookup(deps: BridgeDeps, scope: string): HistoryLookup {
   return {
     openReasoning: (blob) => deps.carrier.open(blob),
-    reasoningByItemId: (id) => deps.store.reasoningByItemId(id),
-    reasoningByCallId: (id) => deps.store.reasoningByCallId(id),
-    callByCallId: (id) => deps.store.callByCallId(id),
+    reasoningByItemId: (id) => deps.store.reasoningByItemId(scope, id),
+    reasoningByCallId: (id) => deps.store.reasoningByCallId(scope, id),
+    callByCallId: (id) => deps.store.callByCallId(scope, id),
   };
 }
 
@@ -76,7 +76,7 @@ export class OssRun {
   readonly #params: OssRunParams;
   readonly #abort = new AbortController();
   readonly #deadlineAt: number;
-  readonly #translations = new Map<string, { model: ResolvedModel; translation: ChatTranslation }>();
+  readonly #translations = new Map<string, { model: ResolvedModel; translation: UpstreamTranslation }>();
   readonly #history: AttemptRecord[] = [];
   #plan: PlanState;
   #attempt: UpstreamAttempt | undefined;
@@ -108,7 +108,7 @@ export class OssRun {
     try {
       this.#attempt = await this.#openNext(undefined);
     } catch (error) {
-      this.#error ??= error instanceof BridgeError ? error : undefined;
+      if (error instanceof BridgeError) this.#error ??= error;
       throw error;
     }
   }
@@ -175,7 +175,7 @@ export class OssRun {
     return this.#abort.signal.aborted;
   }
 
-  #translationFor(upstreamModel: string): { model: ResolvedModel; translation: ChatTranslation } {
+  #translationFor(upstreamModel: string): { model: ResolvedModel; translation: UpstreamTranslation } {
     let entry = this.#translations.get(upstreamModel);
     if (!entry) {
       const { model: primary, request, items } = this.#params;
@@ -183,9 +183,9 @@ export class OssRun {
         upstreamModel === primary.upstreamModel
           ? primary
           : (this.#deps.catalog.resolve(`ocg-${upstreamModel}`) ?? primary);
-      const translation = translateRequest(request, items, {
+      const translation = ADAPTERS[model.wire].translate(request, items, {
         model,
-        lookup: historyLookup(this.#deps),
+        lookup: historyLookup(this.#deps, this.#params.sessionId),
         stream: this.#deps.config.upstream.stream,
         stripTools: this.#deps.config.stripTools,
       });
@@ -209,7 +209,15 @@ export class OssRun {
       });
       this.#plan = state;
       if (step.kind === 'give_up') throw step.error;
-      if (step.delayMs > 0) await sleep(step.delayMs, undefined, { signal: this.#abort.signal, ref: false });
+      if (step.delayMs > 0) {
+        try {
+          await sleep(step.delayMs, undefined, { signal: this.#abort.signal, ref: false });
+        } catch (aborted) {
+          // The plan may have claimed a half-open probe for this model: hand it back.
+          this.#deps.breakers.for(step.model).onAbandon();
+          throw aborted;
+        }
+      }
       const { model, translation } = this.#translationFor(step.model);
       const attempt = new UpstreamAttempt(
         this.#deps,
@@ -253,10 +261,14 @@ export class OssRun {
     }
   }
 
-  /** After output: a timeout may end the partial answer as `incomplete` (never as completed); else `failed`. */
+  /**
+   * After output: a timeout may end a partial answer as `incomplete` (never as completed), if there is one — message
+   * text and no tool call half-way; anything else ends `failed`, which Codex retries.
+   */
   #endAfterOutput(error: BridgeError): ResponseEvent[] {
     this.#error = error;
-    if (TIMEOUT_CODES.has(error.code) && this.#deps.config.resilience.degradedCompletionOnTimeout) {
+    const degraded = this.#deps.config.resilience.degradedCompletionOnTimeout;
+    if (degraded && TIMEOUT_CODES.has(error.code) && this.translator.hasPartialAnswer) {
       return this.translator.incomplete(error.code);
     }
     const failure = toResponseFailure(error);
@@ -270,19 +282,23 @@ export class OssRun {
     const response = this.translator.response;
     const served = this.#attempt?.model ?? model;
     try {
-      store.saveReplay(this.translator.replayRecords(), served.upstreamModel);
+      store.saveReplay(this.#params.sessionId, this.translator.replayRecords(), served.upstreamModel);
       if (response && request.store === true) store.saveResponse({ response, input: rawInput });
       recordUsage(this.#deps, this.#history, response?.usage ?? null, served.upstreamModel);
     } catch (error) {
       logger.error({ requestId, err: error }, 'failed to save state');
     }
     const notes = [...this.#translations.values()].flatMap((entry) => entry.translation.notes);
+    const anomalies = this.translator.anomalies;
     const line = {
       requestId,
       responseId: this.translator.options.responseId,
       model: model.requested,
       servedModel: served.upstreamModel,
-      status: clientDisconnected && !response ? 'client_disconnected' : (response?.status ?? 'error'),
+      status:
+        (clientDisconnected || this.aborted) && !response
+          ? 'client_disconnected'
+          : (response?.status ?? 'error'),
       durationMs: Date.now() - this.startedAt,
       queuedMs: this.#attempt?.waitedMs || undefined,
       firstChunkMs: this.#firstChunkAt ? this.#firstChunkAt - this.startedAt : undefined,
@@ -291,10 +307,13 @@ export class OssRun {
         this.#history.length > 1 || this.#history[0]?.outcome === 'failure' ? this.#history : undefined,
       error: this.#error ? { code: this.#error.code, message: this.#error.message } : undefined,
       notes: notes.length > 0 ? notes : undefined,
+      anomalies: anomalies.length > 0 ? anomalies : undefined,
     };
+    const unreadable = notes.some((note) => note.kind === 'reasoning_unreadable');
     if (served.upstreamModel !== model.upstreamModel)
       logger.warn(line, `served by fallback model ${served.upstreamModel}`);
     else if (this.#error || response?.status === 'failed') logger.warn(line, 'response failed');
+    else if (unreadable || anomalies.length > 0) logger.warn(line, 'response (with warnings)');
     else logger.info(line, 'response');
   }
 }

@@ -56,10 +56,16 @@ describe('conversationSessionId', () => {
     expect(conversationSessionId(headers({ 'session-id': ' conv-42 ' }), undefined, [])).toBe('conv-42');
   });
 
-  it('cuts a very long header to 200 characters', () => {
-    expect(conversationSessionId(headers({ 'session-id': 'x'.repeat(500) }), undefined, [])).toHaveLength(
-      200,
-    );
+  it('replaces a very long header by a stable hash', () => {
+    const id = conversationSessionId(headers({ 'session-id': 'x'.repeat(500) }), undefined, []);
+    expect(id).toMatch(/^ocb-[0-9a-f]{32}$/);
+    expect(conversationSessionId(headers({ 'session-id': 'x'.repeat(500) }), undefined, [])).toBe(id);
+  });
+
+  it('replaces a value that is not printable ASCII (it cannot be an HTTP header) by a stable hash', () => {
+    const id = conversationSessionId(noHeaders, 'sessão-日本', []);
+    expect(id).toMatch(/^ocb-[0-9a-f]{32}$/);
+    expect(id).not.toBe(conversationSessionId(noHeaders, 'other-日本', []));
   });
 
   it('falls back to prompt_cache_key without a session header', () => {

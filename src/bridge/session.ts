@@ -14,10 +14,19 @@ export function conversationSessionId(
 ): string {
   for (const name of SESSION_HEADERS) {
     const value = header(name)?.trim();
-    if (value) return value.slice(0, 200);
+    if (value) return headerSafe(value);
   }
-  if (promptCacheKey) return promptCacheKey.slice(0, 200);
-  return `ocb-${createHash('sha256').update(conversationStart(input)).digest('hex').slice(0, 32)}`;
+  if (promptCacheKey) return headerSafe(promptCacheKey);
+  return `ocb-${digest(conversationStart(input))}`;
+}
+
+function digest(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 32);
+}
+
+/** An HTTP header value must be printable ASCII; anything else (or anything long) is replaced by its hash. */
+function headerSafe(value: string): string {
+  return /^[\x21-\x7e]{1,200}$/.test(value) ? value : `ocb-${digest(value)}`;
 }
 
 /**

@@ -32,7 +32,14 @@ const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 export async function startBridge(config: Config, logger: Logger): Promise<RunningBridge> {
   const store = openStore(config.state.dbPath, config.state);
   store.prune();
-  const pruneTimer = setInterval(() => store.prune(), PRUNE_INTERVAL_MS);
+  const pruneTimer = setInterval(() => {
+    try {
+      store.prune();
+    } catch (error) {
+      // A busy or full database must not take the bridge down; the next prune tries again.
+      logger.warn({ err: error }, 'state prune failed');
+    }
+  }, PRUNE_INTERVAL_MS);
   pruneTimer.unref();
 
   const localToken = config.proxyApiKey ? undefined : loadOrCreateLocalToken(config.state.dir);
@@ -43,7 +50,7 @@ export async function startBridge(config: Config, logger: Logger): Promise<Runni
     store,
     carrier: createReasoningCarrier(loadOrCreateReasoningKey(config.state.dir)),
     logger,
-    chatClient: {
+    upstreamClient: {
       baseUrl: config.upstream.baseUrl,
       apiKey: config.upstream.apiKey,
       userAgent: `opencode-bridge/${VERSION}`,

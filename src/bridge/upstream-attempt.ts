@@ -5,8 +5,8 @@
  */
 import { asBridgeError, BridgeError } from '../errors.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
-import type { ChatTranslation } from '../translate/request.ts';
-import { type OpenedChatStream, openChatCompletion, UpstreamStreamError } from '../upstream/chat-client.ts';
+import { ADAPTERS, type UpstreamTranslation } from '../upstream/adapters.ts';
+import { type OpenedChatStream, UpstreamStreamError } from '../upstream/chat-client.ts';
 import type { ChatChunk } from '../upstream/chat-types.ts';
 import type { Slot } from '../upstream/resilience/limiter.ts';
 import { isRetryable } from '../upstream/resilience/retry-policy.ts';
@@ -25,7 +25,7 @@ function timeoutError(code: string, what: string, seconds: number): BridgeError 
 
 export class UpstreamAttempt {
   readonly model: ResolvedModel;
-  readonly translation: ChatTranslation;
+  readonly translation: UpstreamTranslation;
   readonly startedAt = Date.now();
   readonly #deps: BridgeDeps;
   readonly #sessionId: string;
@@ -42,7 +42,7 @@ export class UpstreamAttempt {
   constructor(
     deps: BridgeDeps,
     model: ResolvedModel,
-    translation: ChatTranslation,
+    translation: UpstreamTranslation,
     sessionId: string,
     runSignal: AbortSignal,
     deadlineAt: number,
@@ -91,7 +91,7 @@ export class UpstreamAttempt {
         timeouts.firstByteSeconds,
       ),
     );
-    this.#opened = await openChatCompletion(this.#deps.chatClient, this.translation.body, {
+    this.#opened = await ADAPTERS[this.translation.wire].open(this.#deps.upstreamClient, this.translation, {
       sessionId: this.#sessionId,
       signal: this.#abort.signal,
       model: this.model.requested,
@@ -115,7 +115,9 @@ export class UpstreamAttempt {
         clearTimeout(this.#firstByte);
       }
       clearTimeout(this.#idle);
-      this.#idle = this.#timer(idleSeconds * 1000, idleError);
+      // Not kept in #timers: it is replaced on every chunk and cleared on its own.
+      this.#idle = setTimeout(() => this.#abort.abort(idleError()), idleSeconds * 1000);
+      this.#idle.unref();
       yield chunk;
     }
   }

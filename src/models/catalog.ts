@@ -88,7 +88,11 @@ export interface ResolvedModel {
   family: Family;
   wire: Wire;
   profile: ModelProfile;
+  /** The model's output limit, where known (the Messages wire requires max_tokens). */
+  maxOutputTokens: number;
 }
+
+const UNKNOWN_MODEL_MAX_OUTPUT_TOKENS = 32_768;
 
 export interface ListedModel {
   id: string;
@@ -117,7 +121,8 @@ export function createModelCatalog(modelMap: Readonly<Record<string, ModelMapEnt
   function describe(requested: string, upstreamModel: string, override?: ModelMapEntry): ResolvedModel {
     const family = override?.family ?? familyOfUpstreamModel(upstreamModel);
     const wire = override?.wire ?? builtIn.get(upstreamModel)?.wire ?? 'chat';
-    return { requested, upstreamModel, family, wire, profile: PROFILES[family] };
+    const maxOutputTokens = builtIn.get(upstreamModel)?.maxOutputTokens ?? UNKNOWN_MODEL_MAX_OUTPUT_TOKENS;
+    return { requested, upstreamModel, family, wire, profile: PROFILES[family], maxOutputTokens };
   }
 
   return {

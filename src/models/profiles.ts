@@ -8,8 +8,11 @@ export type Family = 'deepseek' | 'kimi' | 'glm' | 'qwen' | 'minimax' | 'generic
 export type ReasoningEffort = 'none' | 'minimal' | 'low' | 'medium' | 'high' | 'xhigh' | 'max';
 
 export interface ReasoningReplay {
-  /** Where replayed reasoning goes in an assistant message. */
-  into: 'reasoning_content' | 'think-tags' | 'none';
+  /**
+   * Where replayed reasoning goes in an assistant message: the `reasoning_content` field, `<think>` tags in the
+   * content, or Anthropic `thinking` blocks with their signatures (the Messages wire).
+   */
+  into: 'reasoning_content' | 'think-tags' | 'thinking-blocks' | 'none';
   /** Which assistant messages must carry it. */
   scope: 'all' | 'tool-calls';
   /** Sent when the reasoning of a message is unknown or empty; null = send nothing. */

@@ -3,6 +3,7 @@
  */
 import type { BridgeDeps } from '../bridge/deps.ts';
 import { usageReport } from '../bridge/usage-accounting.ts';
+import { withoutCredentials } from '../upstream/upstream-errors.ts';
 import { VERSION } from '../version.ts';
 
 export function modelList(deps: BridgeDeps) {
@@ -16,7 +17,6 @@ export function modelList(deps: BridgeDeps) {
       upstream_model: model.upstreamModel,
       family: model.family,
       wire: model.wire,
-      supported: model.wire === 'chat',
     })),
   };
 }
@@ -33,12 +33,7 @@ export function healthReport(deps: BridgeDeps) {
       upstream_model: model.upstreamModel,
       family: model.family,
       wire: model.wire,
-      status:
-        model.wire !== 'chat'
-          ? 'unsupported: needs the Anthropic Messages adapter'
-          : breaker && breaker.state !== 'closed'
-            ? `degraded: circuit ${breaker.state}`
-            : 'available',
+      status: breaker && breaker.state !== 'closed' ? `degraded: circuit ${breaker.state}` : 'available',
       circuit: breaker
         ? {
             state: breaker.state,
@@ -56,7 +51,7 @@ export function healthReport(deps: BridgeDeps) {
     mode: config.gpt.strategy === 'openai' ? 'router' : 'oss-only',
     gpt_model_strategy: config.gpt.strategy,
     upstream: {
-      base_url: config.upstream.baseUrl,
+      base_url: withoutCredentials(config.upstream.baseUrl),
       stream: config.upstream.stream,
       key_configured: !!config.upstream.apiKey,
     },

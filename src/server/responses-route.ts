@@ -47,16 +47,6 @@ export async function handleCreateResponse(
   const request = parseResponsesRequest(parseJsonBody(rawBody));
   const route = routeModel(request.model, deps.catalog, deps.config.gpt);
   if (route.kind === 'openai') return passThroughToOpenAI(deps.config.gpt, incoming, rawBody);
-  if (route.model.wire !== 'chat') {
-    throw new BridgeError({
-      status: 400,
-      code: 'model_not_supported',
-      param: 'model',
-      message:
-        `${route.model.upstreamModel} is served by OpenCode Go only over the Anthropic Messages format, which this ` +
-        'version of the bridge does not speak yet. Use a DeepSeek, Kimi or GLM model.',
-    });
-  }
   const rawInput = fullInput(deps, request);
   const items = parseInputItems(rawInput);
   const sessionId = conversationSessionId(

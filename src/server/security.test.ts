@@ -100,6 +100,10 @@ describe('hostGuard bound to loopback', () => {
     expect(await errorCode(response)).toBe('forbidden_origin');
   });
 
+  it('refuses Origin: null (sandboxed frames, file:// pages)', async () => {
+    expect((await get(app, { host: 'localhost:4000', origin: 'null' })).status).toBe(403);
+  });
+
   it('refuses an Origin it cannot parse', async () => {
     expect((await get(app, { host: 'localhost:4000', origin: 'not a url' })).status).toBe(403);
   });

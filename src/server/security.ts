@@ -35,7 +35,8 @@ export function hostGuard(bindHost: string): MiddlewareHandler {
       });
     }
     const origin = c.req.header('origin');
-    if (origin && origin !== 'null') {
+    // `Origin: null` comes from sandboxed frames and file:// pages: as foreign as any other site.
+    if (origin !== undefined) {
       let originName = '';
       try {
         originName = hostName(new URL(origin).host);

@@ -10,8 +10,22 @@ import { REASONING_KEY_BYTES } from '../translate/reasoning-carrier.ts';
 export const LOCAL_TOKEN_FILE = 'bridge-token';
 export const REASONING_KEY_FILE = 'reasoning.key';
 
+/**
+ * The state directory: created 0700 (an existing one is tightened), with a `.gitignore` so a project-local state
+ * directory (tokens, keys, conversation reasoning) is never committed by accident.
+ */
 export function ensurePrivateDir(dir: string): void {
   mkdirSync(dir, { recursive: true, mode: 0o700 });
+  if ((statSync(dir).mode & 0o077) !== 0) chmodSync(dir, 0o700);
+  try {
+    writeFileSync(
+      path.join(dir, '.gitignore'),
+      '# opencode-bridge state: secrets and conversation data\n*\n',
+      { flag: 'wx' },
+    );
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+  }
 }
 
 /** Reads a secret file, creating it atomically (exclusive create, 0600) on first use; tightens loose permissions. */

@@ -83,28 +83,29 @@ function response(id: string): ResponseObject {
 }
 
 const input = [{ role: 'user', content: 'Summarise the README.' }];
+const SCOPE = 'session-a';
 
 describe('state store: replay cache', () => {
   it('finds reasoning by the reasoning item id', () => {
     const store = open();
-    store.saveReplay([toolTurn], 'deepseek-v4-pro');
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
 
-    expect(store.reasoningByItemId('rs_0001')).toBe(toolTurn.text);
+    expect(store.reasoningByItemId(SCOPE, 'rs_0001')).toBe(toolTurn.text);
   });
 
   it('finds reasoning by each call id of the turn', () => {
     const store = open();
-    store.saveReplay([toolTurn], 'deepseek-v4-pro');
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
 
-    expect(store.reasoningByCallId('call_ls')).toBe(toolTurn.text);
-    expect(store.reasoningByCallId('call_spawn')).toBe(toolTurn.text);
+    expect(store.reasoningByCallId(SCOPE, 'call_ls')).toBe(toolTurn.text);
+    expect(store.reasoningByCallId(SCOPE, 'call_spawn')).toBe(toolTurn.text);
   });
 
   it('finds a call by its call id', () => {
     const store = open();
-    store.saveReplay([toolTurn], 'deepseek-v4-pro');
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
 
-    expect(store.callByCallId('call_ls')).toEqual({
+    expect(store.callByCallId(SCOPE, 'call_ls')).toEqual({
       kind: 'function',
       name: 'exec_command',
       arguments: '{"cmd":"ls"}',
@@ -113,9 +114,9 @@ describe('state store: replay cache', () => {
 
   it('keeps the namespace of a namespaced call', () => {
     const store = open();
-    store.saveReplay([toolTurn], 'deepseek-v4-pro');
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
 
-    expect(store.callByCallId('call_spawn')).toEqual({
+    expect(store.callByCallId(SCOPE, 'call_spawn')).toEqual({
       kind: 'function',
       name: 'spawn_agent',
       namespace: 'multi_agent_v1',
@@ -126,6 +127,7 @@ describe('state store: replay cache', () => {
   it('stores calls that came without reasoning, under no item id', () => {
     const store = open();
     store.saveReplay(
+      SCOPE,
       [
         {
           itemId: '',
@@ -143,16 +145,25 @@ describe('state store: replay cache', () => {
       'kimi-k2.6',
     );
 
-    expect(store.callByCallId('call_patch')).toMatchObject({ kind: 'custom', name: 'apply_patch' });
-    expect(store.reasoningByItemId('')).toBeUndefined();
+    expect(store.callByCallId(SCOPE, 'call_patch')).toMatchObject({ kind: 'custom', name: 'apply_patch' });
+    expect(store.reasoningByItemId(SCOPE, '')).toBeUndefined();
+  });
+
+  it('keeps conversations apart: the same call id in another session finds nothing', () => {
+    const store = open();
+    store.saveReplay(SCOPE, [toolTurn], 'kimi-k2.6');
+
+    expect(store.reasoningByCallId('session-b', 'call_ls')).toBeUndefined();
+    expect(store.callByCallId('session-b', 'call_ls')).toBeUndefined();
+    expect(store.reasoningByItemId('session-b', 'rs_0001')).toBeUndefined();
   });
 
   it('knows nothing about ids it never saw', () => {
     const store = open();
 
-    expect(store.reasoningByItemId('rs_unknown')).toBeUndefined();
-    expect(store.reasoningByCallId('call_unknown')).toBeUndefined();
-    expect(store.callByCallId('call_unknown')).toBeUndefined();
+    expect(store.reasoningByItemId(SCOPE, 'rs_unknown')).toBeUndefined();
+    expect(store.reasoningByCallId(SCOPE, 'call_unknown')).toBeUndefined();
+    expect(store.callByCallId(SCOPE, 'call_unknown')).toBeUndefined();
   });
 });
 
@@ -180,26 +191,26 @@ describe('state store: responses', () => {
 describe('state store: pruning', () => {
   it('keeps rows younger than the TTL', () => {
     const store = open();
-    store.saveReplay([toolTurn], 'deepseek-v4-pro');
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
     store.saveResponse({ response: response('resp_1'), input });
 
     store.prune(Date.now() + (DAY - 60) * 1000);
 
-    expect(store.reasoningByItemId('rs_0001')).toBe(toolTurn.text);
-    expect(store.callByCallId('call_ls')).toBeDefined();
+    expect(store.reasoningByItemId(SCOPE, 'rs_0001')).toBe(toolTurn.text);
+    expect(store.callByCallId(SCOPE, 'call_ls')).toBeDefined();
     expect(store.getResponse('resp_1')).toBeDefined();
   });
 
   it('removes rows older than the TTL from every table', () => {
     const store = open();
-    store.saveReplay([toolTurn], 'deepseek-v4-pro');
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
     store.saveResponse({ response: response('resp_1'), input });
 
     store.prune(Date.now() + (DAY + 60) * 1000);
 
-    expect(store.reasoningByItemId('rs_0001')).toBeUndefined();
-    expect(store.reasoningByCallId('call_ls')).toBeUndefined();
-    expect(store.callByCallId('call_ls')).toBeUndefined();
+    expect(store.reasoningByItemId(SCOPE, 'rs_0001')).toBeUndefined();
+    expect(store.reasoningByCallId(SCOPE, 'call_ls')).toBeUndefined();
+    expect(store.callByCallId(SCOPE, 'call_ls')).toBeUndefined();
     expect(store.getResponse('resp_1')).toBeUndefined();
   });
 
@@ -241,14 +252,14 @@ describe('state store: the file', () => {
 
   it('keeps its data when the same file is opened again', () => {
     const first = open();
-    first.saveReplay([toolTurn], 'deepseek-v4-pro');
+    first.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
     first.saveResponse({ response: response('resp_1'), input });
     closeAll();
 
     const reopened = open();
 
-    expect(reopened.reasoningByCallId('call_ls')).toBe(toolTurn.text);
-    expect(reopened.callByCallId('call_spawn')?.namespace).toBe('multi_agent_v1');
+    expect(reopened.reasoningByCallId(SCOPE, 'call_ls')).toBe(toolTurn.text);
+    expect(reopened.callByCallId(SCOPE, 'call_spawn')?.namespace).toBe('multi_agent_v1');
     expect(reopened.getResponse('resp_1')).toEqual({ response: response('resp_1'), input });
   });
 

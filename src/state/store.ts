@@ -3,7 +3,7 @@
  * replay for clients that drop `encrypted_content`, and stored responses for `previous_response_id` and
  * `GET /v1/responses/{id}`. Growth is bounded: rows older than the TTL are pruned, then the oldest beyond a cap.
  */
-import { closeSync, openSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
 import type { ResponseObject } from '../responses/output.ts';
@@ -42,10 +42,14 @@ export interface BridgeStore {
   /** Totals over the last five hours, hour-bucketed. */
   usageWindow(model: string, now?: number): UsageWindow;
   usageModels(now?: number): string[];
-  saveReplay(records: readonly ReplayRecord[], model: string): void;
-  reasoningByItemId(itemId: string): string | undefined;
-  reasoningByCallId(callId: string): string | undefined;
-  callByCallId(callId: string): RecoveredCall | undefined;
+  /**
+   * Reasoning and tool calls are kept per conversation (`scope` = the session id): upstreams reuse call ids across
+   * conversations (Kimi's `functions.name:0`), so an unscoped lookup would hand one conversation another's data.
+   */
+  saveReplay(scope: string, records: readonly ReplayRecord[], model: string): void;
+  reasoningByItemId(scope: string, itemId: string): string | undefined;
+  reasoningByCallId(scope: string, callId: string): string | undefined;
+  callByCallId(scope: string, callId: string): RecoveredCall | undefined;
   saveResponse(stored: StoredResponse): void;
   getResponse(id: string): StoredResponse | undefined;
   prune(now?: number): void;
@@ -59,24 +63,32 @@ export interface StoreOptions {
 
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS reasoning (key TEXT PRIMARY KEY, text TEXT NOT NULL, model TEXT NOT NULL, created_at INTEGER NOT NULL);
-  CREATE TABLE IF NOT EXISTS calls (call_id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, namespace TEXT,
-    arguments TEXT NOT NULL, created_at INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS tool_calls (scope TEXT NOT NULL, call_id TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
+    namespace TEXT, arguments TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (scope, call_id));
   CREATE TABLE IF NOT EXISTS responses (id TEXT PRIMARY KEY, response TEXT NOT NULL, input TEXT NOT NULL, created_at INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS usage_hourly (model TEXT NOT NULL, hour INTEGER NOT NULL, requests INTEGER NOT NULL,
     input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
     reasoning_tokens INTEGER NOT NULL, PRIMARY KEY (model, hour));
   CREATE INDEX IF NOT EXISTS reasoning_age ON reasoning (created_at);
-  CREATE INDEX IF NOT EXISTS calls_age ON calls (created_at);
+  CREATE INDEX IF NOT EXISTS tool_calls_age ON tool_calls (created_at);
   CREATE INDEX IF NOT EXISTS responses_age ON responses (created_at);
 `;
 
-const TABLES = ['reasoning', 'calls', 'responses'] as const;
+function scopedKey(kind: 'item' | 'call', scope: string, id: string): string {
+  return `${kind}:${scope}\u0000${id}`;
+}
+
+const TABLES = ['reasoning', 'tool_calls', 'responses'] as const;
 
 export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
   if (dbPath !== ':memory:') {
     ensurePrivateDir(path.dirname(dbPath));
-    // Create it 0600 before SQLite does: it holds model reasoning, and SQLite gives its WAL the same mode.
+    // Create it 0600 before SQLite does (it holds model reasoning; SQLite gives its WAL the same mode), and
+    // tighten a file an older version or another tool left readable.
     closeSync(openSync(dbPath, 'a', 0o600));
+    for (const file of [dbPath, `${dbPath}-wal`, `${dbPath}-shm`]) {
+      if (existsSync(file) && (statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);
+    }
   }
   const db = new DatabaseSync(dbPath);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
@@ -87,9 +99,11 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
   );
   const getReasoning = db.prepare('SELECT text FROM reasoning WHERE key = ?');
   const putCall = db.prepare(
-    'INSERT OR REPLACE INTO calls (call_id, kind, name, namespace, arguments, created_at) VALUES (?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO tool_calls (scope, call_id, kind, name, namespace, arguments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const getCall = db.prepare('SELECT kind, name, namespace, arguments FROM calls WHERE call_id = ?');
+  const getCall = db.prepare(
+    'SELECT kind, name, namespace, arguments FROM tool_calls WHERE scope = ? AND call_id = ?',
+  );
   const putResponse = db.prepare(
     'INSERT OR REPLACE INTO responses (id, response, input, created_at) VALUES (?, ?, ?, ?)',
   );
@@ -139,15 +153,18 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
     usageModels(now = Date.now()) {
       return (usageModels.all(windowStartHour(now)) as Array<{ model: string }>).map((row) => row.model);
     },
-    saveReplay(records, model) {
+    saveReplay(scope, records, model) {
       const now = Date.now();
       db.exec('BEGIN');
       try {
         for (const record of records) {
-          if (record.itemId) putReasoning.run(`item:${record.itemId}`, record.text, model, now);
-          for (const callId of record.callIds) putReasoning.run(`call:${callId}`, record.text, model, now);
+          if (record.itemId)
+            putReasoning.run(scopedKey('item', scope, record.itemId), record.text, model, now);
+          for (const callId of record.callIds)
+            putReasoning.run(scopedKey('call', scope, callId), record.text, model, now);
           for (const call of record.calls) {
             putCall.run(
+              scope,
               call.callId,
               call.binding.kind,
               call.binding.name,
@@ -163,10 +180,10 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
         throw error;
       }
     },
-    reasoningByItemId: (itemId) => textOf(`item:${itemId}`),
-    reasoningByCallId: (callId) => textOf(`call:${callId}`),
-    callByCallId(callId) {
-      const row = getCall.get(callId) as
+    reasoningByItemId: (scope, itemId) => textOf(scopedKey('item', scope, itemId)),
+    reasoningByCallId: (scope, callId) => textOf(scopedKey('call', scope, callId)),
+    callByCallId(scope, callId) {
+      const row = getCall.get(scope, callId) as
         | { kind: string; name: string; namespace: string | null; arguments: string }
         | undefined;
       if (!row) return undefined;

@@ -7,9 +7,16 @@
  */
 import type { ModelProfile } from '../models/profiles.ts';
 import type { ContentPart, InputItem } from '../responses/input-items.ts';
-import type { AssistantMessage, ChatContentPart, ChatMessage, ChatToolCall } from '../upstream/chat-types.ts';
+import type {
+  AssistantMessage,
+  ChatContentPart,
+  ChatMessage,
+  ChatToolCall,
+  ThinkingBlock,
+} from '../upstream/chat-types.ts';
 import type { TranslationNote } from './notes.ts';
 import type { OpenedReasoning } from './reasoning-carrier.ts';
+import { ToolOutputQueue, toolReplies } from './tool-outputs.ts';
 import type { ToolKind, ToolNames } from './tools.ts';
 
 export interface RecoveredCall {
@@ -27,11 +34,15 @@ export interface HistoryLookup {
   callByCallId(callId: string): RecoveredCall | undefined;
 }
 
-export const NO_OUTPUT_TEXT = 'No output was recorded for this tool call (it was interrupted or never ran).';
+export { NO_OUTPUT_TEXT } from './tool-outputs.ts';
 
 interface PendingTurn {
   text: string[];
   reasoning: string[];
+  /** A reasoning item of this turn was readable (its text may be empty: the model did not reason). */
+  reasoningKnown: boolean;
+  /** Signed blocks, in order, for upstreams that need thinking back exactly as they sent it. */
+  thinkingBlocks: ThinkingBlock[];
   toolCalls: ChatToolCall[];
 }
 
@@ -43,7 +54,7 @@ interface BuildContext {
 }
 
 function emptyTurn(): PendingTurn {
-  return { text: [], reasoning: [], toolCalls: [] };
+  return { text: [], reasoning: [], reasoningKnown: false, thinkingBlocks: [], toolCalls: [] };
 }
 
 function partsToText(parts: readonly ContentPart[], context: BuildContext): string {
@@ -81,19 +92,35 @@ function userContent(parts: readonly ContentPart[], context: BuildContext): stri
   });
 }
 
-function reasoningText(
+interface ReplayedReasoning {
+  text: string | undefined;
+  block: ThinkingBlock | undefined;
+}
+
+function replayedReasoning(
   item: Extract<InputItem, { type: 'reasoning' }>,
   context: BuildContext,
-): string | undefined {
+): ReplayedReasoning {
   if (item.encryptedContent) {
     const opened = context.lookup.openReasoning(item.encryptedContent);
-    if (opened.ok) return opened.reasoning.text;
+    if (opened.ok) {
+      const { text, signature, redacted } = opened.reasoning;
+      const block: ThinkingBlock | undefined = redacted
+        ? { type: 'redacted_thinking', data: redacted }
+        : signature
+          ? { type: 'thinking', thinking: text, signature }
+          : undefined;
+      return { text, block };
+    }
     context.notes.push({
       kind: 'reasoning_unreadable',
       detail: `reasoning item ${item.id ?? '(no id)'}: ${opened.why === 'foreign' ? 'not sealed by this bridge' : 'failed authentication'}`,
     });
   }
-  return (item.id ? context.lookup.reasoningByItemId(item.id) : undefined) ?? item.text;
+  return {
+    text: (item.id ? context.lookup.reasoningByItemId(item.id) : undefined) ?? item.text,
+    block: undefined,
+  };
 }
 
 function toolCallArguments(
@@ -123,8 +150,10 @@ function assistantMessage(turn: PendingTurn, context: BuildContext): AssistantMe
   const { profile } = context;
   const hasCalls = turn.toolCalls.length > 0;
   let reasoning = turn.reasoning.join('\n\n') || undefined;
-  if (reasoning === undefined && hasCalls)
+  // The state store is a backup for reasoning the client dropped, not for reasoning that was empty.
+  if (reasoning === undefined && hasCalls && !turn.reasoningKnown) {
     reasoning = context.lookup.reasoningByCallId(turn.toolCalls[0]?.id ?? '');
+  }
   let text = turn.text.join('');
   const message: AssistantMessage = { role: 'assistant', content: null };
 
@@ -138,36 +167,14 @@ function assistantMessage(turn: PendingTurn, context: BuildContext): AssistantMe
     }
   } else if (profile.replay.into === 'think-tags' && reasoning) {
     text = `<think>${reasoning}</think>\n\n${text}`;
+  } else if (profile.replay.into === 'thinking-blocks' && turn.thinkingBlocks.length > 0) {
+    message.thinking_blocks = turn.thinkingBlocks;
   }
 
   if (text.length > 0) message.content = text;
   else if (profile.requiresAssistantContent || !hasCalls) message.content = '';
   if (hasCalls) message.tool_calls = turn.toolCalls;
   return message;
-}
-
-/** The tool message answering a call, or a placeholder when Codex never recorded an output for it. */
-function toolMessageFor(
-  call: ChatToolCall,
-  outputs: Map<string, readonly ContentPart[]>,
-  consumed: Set<string>,
-  context: BuildContext,
-): ChatMessage {
-  const output = consumed.has(call.id) ? undefined : outputs.get(call.id);
-  consumed.add(call.id);
-  if (output === undefined) {
-    context.notes.push({ kind: 'missing_output_filled', detail: `call ${call.id}` });
-    return { role: 'tool', tool_call_id: call.id, content: NO_OUTPUT_TEXT };
-  }
-  return { role: 'tool', tool_call_id: call.id, content: partsToText(output, context) };
-}
-
-function indexOutputs(items: readonly InputItem[]): Map<string, readonly ContentPart[]> {
-  const outputs = new Map<string, readonly ContentPart[]>();
-  for (const item of items) {
-    if (item.type === 'tool_output' && !outputs.has(item.callId)) outputs.set(item.callId, item.output);
-  }
-  return outputs;
 }
 
 function indexCallIds(items: readonly InputItem[]): Set<string> {
@@ -190,9 +197,8 @@ export function buildChatMessages(
   context: BuildContext,
 ): ChatMessage[] {
   const messages: ChatMessage[] = [];
-  const outputs = indexOutputs(items);
+  const outputs = new ToolOutputQueue(items);
   const callIds = indexCallIds(items);
-  const consumed = new Set<string>();
   let turn = emptyTurn();
 
   const pushSystem = (text: string) => {
@@ -210,7 +216,8 @@ export function buildChatMessages(
       return;
     }
     messages.push(assistantMessage(turn, context));
-    for (const call of turn.toolCalls) messages.push(toolMessageFor(call, outputs, consumed, context));
+    const ids = turn.toolCalls.map((call) => call.id);
+    messages.push(...toolReplies(ids, outputs, context.profile, context.notes));
     turn = emptyTurn();
   };
 
@@ -231,8 +238,12 @@ export function buildChatMessages(
         break;
       case 'reasoning': {
         if (turn.text.length > 0 || turn.toolCalls.length > 0) flushTurn();
-        const text = reasoningText(item, context);
+        const { text, block } = replayedReasoning(item, context);
+        if (text !== undefined) turn.reasoningKnown = true;
         if (text && !turn.reasoning.includes(text)) turn.reasoning.push(text);
+        if (block && !turn.thinkingBlocks.some((known) => JSON.stringify(known) === JSON.stringify(block))) {
+          turn.thinkingBlocks.push(block);
+        }
         break;
       }
       case 'function_call':
@@ -248,8 +259,9 @@ export function buildChatMessages(
         break;
       case 'tool_output':
         flushTurn();
-        if (callIds.has(item.callId) || consumed.has(item.callId)) break;
-        recoverOrphanOutput(item.callId, messages, outputs, consumed, context);
+        // An output whose call is in the history is answered with that call (wherever it sits in the input).
+        if (callIds.has(item.callId)) break;
+        recoverOrphanOutput(item.callId, messages, outputs, context);
         break;
       case 'additional_tools':
         break;
@@ -261,19 +273,21 @@ export function buildChatMessages(
     }
   }
   flushTurn();
+  for (const callId of outputs.leftovers()) {
+    context.notes.push({ kind: 'orphan_output_dropped', detail: `extra output for call ${callId}` });
+  }
   return messages;
 }
 
 function recoverOrphanOutput(
   callId: string,
   messages: ChatMessage[],
-  outputs: Map<string, readonly ContentPart[]>,
-  consumed: Set<string>,
+  outputs: ToolOutputQueue,
   context: BuildContext,
 ): void {
   const recovered = context.lookup.callByCallId(callId);
   if (!recovered) {
-    consumed.add(callId);
+    outputs.take(callId);
     context.notes.push({ kind: 'orphan_output_dropped', detail: `output for unknown call ${callId}` });
     return;
   }
@@ -282,14 +296,13 @@ function recoverOrphanOutput(
     detail: `call ${callId} restored from the state store`,
   });
   const turn: PendingTurn = {
-    text: [],
-    reasoning: [],
+    ...emptyTurn(),
     toolCalls: [
       chatToolCall(callId, context.names.toChat(recovered.name, recovered.namespace), recovered.arguments),
     ],
   };
   messages.push(assistantMessage(turn, context));
-  messages.push(toolMessageFor(turn.toolCalls[0] as ChatToolCall, outputs, consumed, context));
+  messages.push(...toolReplies([callId], outputs, context.profile, context.notes));
 }
 
 export function assertNever(value: never): never {

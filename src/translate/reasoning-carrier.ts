@@ -14,6 +14,8 @@ export interface SealedReasoning {
   model: string;
   /** Anthropic-format thinking signature, for upstreams that require it back. */
   signature?: string;
+  /** Anthropic-format `redacted_thinking` data, replayed unchanged. */
+  redacted?: string;
 }
 
 export type OpenedReasoning =

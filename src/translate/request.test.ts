@@ -221,6 +221,22 @@ describe('reasoning replay', () => {
     expect(notes).toContainEqual(expect.objectContaining({ kind: 'reasoning_unreadable' }));
   });
 
+  it('does not borrow cached reasoning when the turn had a readable but empty reasoning item', () => {
+    const empty = {
+      type: 'reasoning',
+      id: 'rs_2',
+      summary: [],
+      encrypted_content: carrier.seal({ text: '', model: 'deepseek-v4-pro' }),
+    };
+    const history = lookup({ reasoningByCallId: () => 'reasoning from somewhere else' });
+    const { body } = translate(
+      { input: [user('go'), empty, call('c1'), output('c1')] },
+      'ocg-deepseek-v4-pro',
+      history,
+    );
+    expect(assistantMessages(body.messages)[0]?.reasoning_content).toBe(' ');
+  });
+
   it('ignores a tampered blob without failing', () => {
     const sealed = carrier.seal({ text: 'secret plan', model: 'deepseek-v4-pro' });
     const tampered = `${sealed.slice(0, -4)}AAAA`;
@@ -281,6 +297,38 @@ describe('history repair', () => {
     const { body, notes } = translate({ input: [user('go'), output('c9', '/home')] });
     expect(body.messages.some((message) => message.role === 'tool')).toBe(false);
     expect(notes).toContainEqual(expect.objectContaining({ kind: 'orphan_output_dropped' }));
+  });
+
+  it('pairs each output with its own call when an upstream reuses a call id in a later turn', () => {
+    const input = [user('go'), call('functions.exec_command:0'), output('functions.exec_command:0', 'FIRST')];
+    input.push(call('functions.exec_command:0'), output('functions.exec_command:0', 'SECOND'));
+    const { body } = translate({ input }, 'ocg-kimi-k2.6');
+    expect(
+      body.messages.filter((message) => message.role === 'tool').map((message) => message.content),
+    ).toEqual(['FIRST', 'SECOND']);
+  });
+
+  it('sends images a tool returned in a user message after the tool messages, for models that accept images', () => {
+    const image = { type: 'input_image', image_url: 'data:image/png;base64,AAAA' };
+    const input = [
+      user('look'),
+      call('c1', 'view_image'),
+      { type: 'function_call_output', call_id: 'c1', output: [image] },
+    ];
+    const kimi = translate({ input }, 'ocg-kimi-k2.6').body.messages;
+    expect(kimi.at(-2)).toMatchObject({ role: 'tool', tool_call_id: 'c1' });
+    expect(kimi.at(-1)).toEqual({
+      role: 'user',
+      content: [
+        { type: 'text', text: 'Images returned by the tool calls above:' },
+        { type: 'image_url', image_url: { url: 'data:image/png;base64,AAAA' } },
+      ],
+    });
+    const deepseek = translate({ input }).body.messages;
+    expect(deepseek.at(-1)).toMatchObject({
+      role: 'tool',
+      content: '[image omitted: this model does not accept images]',
+    });
   });
 
   it('keeps every later tool exchange of a long history (the original bridge dropped them)', () => {

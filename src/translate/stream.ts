@@ -61,6 +61,11 @@ interface ReasoningState {
   index: number;
   id: string;
   text: string;
+  /** Anthropic wire: the thinking block's signature, or the data of a redacted_thinking block. */
+  signature: string;
+  redacted: string | undefined;
+  /** encrypted_content, sealed once when the item is done. */
+  sealed: string | null;
   done: boolean;
 }
 
@@ -69,6 +74,7 @@ interface MessageState {
   index: number;
   id: string;
   text: string;
+  status: 'completed' | 'incomplete';
   done: boolean;
 }
 
@@ -81,6 +87,7 @@ interface ToolCallState {
   name: string;
   args: string;
   binding: ToolBinding | undefined;
+  status: 'completed' | 'incomplete';
   done: boolean;
 }
 
@@ -107,6 +114,8 @@ export class ChatToResponsesTranslator {
   #message: MessageState | undefined;
   #sawReasoning = false;
   #finishReason: string | null | undefined;
+  readonly #pendingOpen: ToolCallState[] = [];
+  readonly #anomalies: string[] = [];
   #usage: ResponseUsage | null = null;
   #terminal: ResponseObject | undefined;
 
@@ -125,6 +134,17 @@ export class ChatToResponsesTranslator {
     return this.#terminal !== undefined;
   }
 
+  /** What the upstream sent that could not be passed on as is (for the log). */
+  get anomalies(): readonly string[] {
+    return this.#anomalies;
+  }
+
+  /** A partial answer: message text has been streamed and no tool call is half-way. */
+  get hasPartialAnswer(): boolean {
+    const openCall = [...this.#calls.values()].some((call) => !call.done);
+    return !openCall && this.#items.some((item) => item.kind === 'message' && item.text.length > 0);
+  }
+
   /** The upstream said why it stopped (it may still send a usage chunk). */
   get sawFinishReason(): boolean {
     return this.#finishReason !== undefined;
@@ -138,6 +158,7 @@ export class ChatToResponsesTranslator {
     if (this.hasOutput) throw new Error('cannot switch upstream after output was sent');
     this.#options = { ...this.#options, ...serving };
     this.#calls.clear();
+    this.#pendingOpen.length = 0;
     this.#splitter = serving.thinkTags ? new ThinkTagSplitter() : undefined;
     this.#finishReason = undefined;
     this.#usage = null;
@@ -247,6 +268,15 @@ export class ChatToResponsesTranslator {
     const reasoning =
       delta.reasoning_content ?? delta.reasoning ?? reasoningDetailsText(delta.reasoning_details);
     if (reasoning) this.#appendReasoning(reasoning, events);
+    if (delta.reasoning_signature) {
+      (this.#reasoning ?? this.#openReasoning(events)).signature += delta.reasoning_signature;
+    }
+    if (delta.reasoning_redacted) {
+      if (this.#reasoning) this.#closeReasoning(events);
+      if (this.#message) this.#closeMessage(events, 'completed');
+      this.#openReasoning(events).redacted = delta.reasoning_redacted;
+      this.#closeReasoning(events);
+    }
     const content = (delta.content ?? '') + (delta.refusal ?? '');
     if (content) {
       if (this.#splitter) {
@@ -293,6 +323,9 @@ export class ChatToResponsesTranslator {
       index: this.#items.length,
       id: this.#nextItemId('rs'),
       text: '',
+      signature: '',
+      redacted: undefined,
+      sealed: null,
       done: false,
     };
     this.#items.push(item);
@@ -327,6 +360,7 @@ export class ChatToResponsesTranslator {
     if (!item) return;
     this.#reasoning = undefined;
     item.done = true;
+    item.sealed = this.#seal(item);
     const base = { item_id: item.id, output_index: item.index, content_index: 0 };
     events.push(
       this.#event({ type: 'response.reasoning_text.done', ...base, text: item.text }),
@@ -353,6 +387,7 @@ export class ChatToResponsesTranslator {
         index: this.#items.length,
         id: this.#nextItemId('msg'),
         text: '',
+        status: 'completed',
         done: false,
       };
       this.#items.push(item);
@@ -390,6 +425,7 @@ export class ChatToResponsesTranslator {
     if (!item) return;
     this.#message = undefined;
     item.done = true;
+    item.status = status;
     const base = { item_id: item.id, output_index: item.index, content_index: 0 };
     const part = { type: 'output_text' as const, text: item.text, annotations: [] as [] };
     events.push(
@@ -428,8 +464,13 @@ export class ChatToResponsesTranslator {
         name: '',
         args: '',
         binding: undefined,
+        status: 'completed',
         done: false,
       };
+      // A new call starts: earlier calls still waiting for their first argument go out first, in order.
+      for (const earlier of this.#calls.values()) {
+        if (earlier.index === undefined && earlier.name) this.#pendingOpen.push(earlier);
+      }
       this.#calls.set(chatIndex, call);
     }
     return call;
@@ -437,12 +478,14 @@ export class ChatToResponsesTranslator {
 
   #appendToolCall(fragment: ChatToolCallDelta, events: ResponseEvent[]): void {
     const call = this.#toolCallFor(fragment);
+    for (const earlier of this.#pendingOpen.splice(0)) this.#openToolCall(earlier, events);
     if (fragment.id && !call.callId) call.callId = fragment.id;
     if (fragment.function?.name && !call.binding) call.name += fragment.function.name;
     const args = fragment.function?.arguments ?? '';
     if (call.index === undefined) {
+      // Opened at its first argument, so a name or id that arrives in pieces is complete by then.
       call.args += args;
-      if (call.name) this.#openToolCall(call, events);
+      if (call.name && call.args) this.#openToolCall(call, events);
       return;
     }
     call.args += args;
@@ -490,6 +533,7 @@ export class ChatToResponsesTranslator {
   #closeToolCall(call: ToolCallState, events: ResponseEvent[], status: 'completed' | 'incomplete'): void {
     if (call.index === undefined || !call.binding || call.done) return;
     call.done = true;
+    call.status = status;
     const base = { item_id: call.id, output_index: call.index };
     switch (call.binding.kind) {
       case 'function':
@@ -537,7 +581,7 @@ export class ChatToResponsesTranslator {
           id: item.id,
           summary: [],
           content: item.text ? [{ type: 'reasoning_text', text: item.text }] : [],
-          encrypted_content: this.#seal(item.text),
+          encrypted_content: item.sealed,
         };
       case 'message':
         return {
@@ -552,22 +596,41 @@ export class ChatToResponsesTranslator {
     }
   }
 
-  #seal(text: string): string | null {
+  #seal(item: ReasoningState): string | null {
     const { carrier, upstreamModel } = this.#options;
-    return carrier ? carrier.seal({ text, model: upstreamModel }) : null;
+    if (!carrier) return null;
+    return carrier.seal({
+      text: item.text,
+      model: upstreamModel,
+      ...(item.signature ? { signature: item.signature } : {}),
+      ...(item.redacted ? { redacted: item.redacted } : {}),
+    });
   }
 
   #end(outcome: StreamOutcome, events: ResponseEvent[]): ResponseEvent[] {
-    const itemStatus = outcome.status === 'completed' ? 'completed' : 'incomplete';
     if (outcome.status !== 'failed') {
       this.#closeReasoning(events);
-      this.#closeMessage(events, itemStatus);
+      this.#closeMessage(events, outcome.status);
+    }
+    if (outcome.status === 'completed') {
       for (const call of this.#calls.values()) {
         if (call.index === undefined && call.name) this.#openToolCall(call, events);
+        else if (!call.name)
+          this.#anomalies.push(
+            `a tool call without a name was dropped (arguments: ${call.args.slice(0, 200)})`,
+          );
       }
-      for (const item of this.#items) if (item.kind === 'tool') this.#closeToolCall(item, events, itemStatus);
+      for (const item of this.#items)
+        if (item.kind === 'tool') this.#closeToolCall(item, events, 'completed');
+    } else {
+      // A call cut short has arguments that may be truncated: it is never handed to the client to run.
+      const unfinished = [...this.#calls.values()].filter((call) => !call.done);
+      if (unfinished.length > 0)
+        this.#anomalies.push(`${unfinished.length} unfinished tool call(s) withheld (${outcome.status})`);
     }
-    const output = this.#items.filter((item) => item.done).map((item) => this.#outputItem(item, itemStatus));
+    const output = this.#items
+      .filter((item) => item.done)
+      .map((item) => this.#outputItem(item, item.kind === 'reasoning' ? 'completed' : item.status));
     const response = this.snapshot(outcome.status, {
       output,
       usage: this.#usage,

@@ -34,6 +34,10 @@ describe('ThinkTagSplitter', () => {
     });
   });
 
+  it("drops a stray leading </think> with no opening tag (Qwen's leak)", () => {
+    expect(split(['\n</th', 'ink>\n\nThe answer'])).toEqual({ reasoning: '', text: 'The answer' });
+  });
+
   it('returns a partial opening tag as text when the stream ends', () => {
     expect(split(['<thi'])).toEqual({ reasoning: '', text: '<thi' });
   });

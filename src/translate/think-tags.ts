@@ -1,7 +1,8 @@
 /**
  * Splits `<think>…</think>` reasoning out of streamed content (MiniMax's OpenAI-compatible API, vLLM without a
  * reasoning parser). Only a block at the very start of the content counts, so a model writing about the tag later
- * in its answer is left alone. Tags may be split across chunks; text that might be a partial tag is held back.
+ * in its answer is left alone; a stray leading `</think>` (Qwen leaks one after its thinking block) is dropped.
+ * Tags may be split across chunks; text that might be a partial tag is held back.
  */
 
 export interface SplitPiece {
@@ -24,8 +25,15 @@ export class ThinkTagSplitter {
     this.#held = '';
     if (this.#phase === 'undecided') {
       const trimmed = rest.trimStart();
-      if (trimmed.length < OPEN.length && OPEN.startsWith(trimmed)) {
+      const maybeTag = (tag: string) => trimmed.length < tag.length && tag.startsWith(trimmed);
+      if (maybeTag(OPEN) || maybeTag(CLOSE)) {
         this.#held = rest;
+        return piece;
+      }
+      if (trimmed.startsWith(CLOSE)) {
+        // A closing tag with no opening one (Qwen leaks "</think>" after its thinking block): drop it.
+        this.#phase = 'answering';
+        piece.text = trimmed.slice(CLOSE.length).replace(/^\s+/, '');
         return piece;
       }
       if (trimmed.startsWith(OPEN)) {

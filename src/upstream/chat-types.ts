@@ -13,10 +13,22 @@ export interface ChatToolCall {
   function: { name: string; arguments: string };
 }
 
+/** A signed thinking block, replayed unchanged to Anthropic-format upstreams (never sent on the Chat wire). */
+export type ThinkingBlock =
+  | { type: 'thinking'; thinking: string; signature: string }
+  | { type: 'redacted_thinking'; data: string };
+
 export type ChatMessage =
   | { role: 'system' | 'developer'; content: string }
   | { role: 'user'; content: string | ChatContentPart[] }
-  | { role: 'assistant'; content: string | null; tool_calls?: ChatToolCall[]; reasoning_content?: string }
+  | {
+      role: 'assistant';
+      content: string | null;
+      tool_calls?: ChatToolCall[];
+      reasoning_content?: string;
+      /** Internal: only set when the profile replays into thinking blocks (Anthropic wire). */
+      thinking_blocks?: ThinkingBlock[];
+    }
   | { role: 'tool'; tool_call_id: string; content: string };
 
 export type AssistantMessage = Extract<ChatMessage, { role: 'assistant' }>;
@@ -56,6 +68,10 @@ export interface ChatDelta {
   role?: string | null;
   content?: string | null;
   reasoning_content?: string | null;
+  /** Internal (Anthropic wire): the signature of the thinking block being streamed. */
+  reasoning_signature?: string | null;
+  /** Internal (Anthropic wire): an encrypted `redacted_thinking` block, replayed as is. */
+  reasoning_redacted?: string | null;
   reasoning?: string | null;
   reasoning_details?: Array<{ type?: string; text?: string }> | null;
   refusal?: string | null;

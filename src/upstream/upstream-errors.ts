@@ -143,7 +143,7 @@ export function upstreamHttpError(
       type: status === 404 || status === 405 ? 'upstream_error' : 'invalid_request_error',
       message:
         status === 404 || status === 405
-          ? `The upstream has no Chat Completions endpoint here (HTTP ${status}): ${info.message}. Check OPENCODE_GO_BASE_URL.`
+          ? `The upstream has no such endpoint (HTTP ${status}): ${info.message}. Check OPENCODE_GO_BASE_URL.`
           : `The upstream rejected the request for ${model} (HTTP ${status}): ${info.message}`,
     });
   }
@@ -156,14 +156,35 @@ export function upstreamHttpError(
   });
 }
 
-/** Network-level failure reaching the upstream (DNS, refused, reset, TLS). */
+/** A URL safe to show: any user:password@ part is dropped. */
+export function withoutCredentials(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (!parsed.username && !parsed.password) return url;
+    parsed.username = '';
+    parsed.password = '';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/** Network-level failure reaching the upstream (DNS, refused, reset, TLS), or a request fetch refused to send. */
 export function upstreamConnectError(error: unknown, baseUrl: string): BridgeError {
+  if (!(error as { cause?: unknown })?.cause) {
+    // fetch threw before any network activity (e.g. an invalid header value): a bridge bug, not an upstream fault.
+    return new BridgeError({
+      status: 500,
+      code: 'server_error',
+      message: `The bridge could not build the upstream request: ${error instanceof Error ? error.message : String(error)}`,
+    });
+  }
   const cause = (error as { cause?: { code?: string; message?: string } })?.cause;
   const detail = cause?.code ?? cause?.message ?? (error instanceof Error ? error.message : String(error));
   return new BridgeError({
     status: 502,
     code: 'upstream_unreachable',
     type: 'upstream_error',
-    message: `Could not reach the upstream at ${baseUrl}: ${detail}`,
+    message: `Could not reach the upstream at ${withoutCredentials(baseUrl)}: ${detail}`,
   });
 }

@@ -27,14 +27,22 @@ beforeEach(() => {
 
 type Message = ChatRequestBody['messages'][number];
 
-function toolMessages(request: ChatRequestBody): Message[] {
-  return request.messages.filter((message) => message.role === 'tool');
+/** Tool outputs the bridge sent upstream, in order: Chat `tool` messages or Messages `tool_result` blocks. */
+function toolOutputs(request: ChatRequestBody): string[] {
+  return (request.messages as Array<Record<string, any>>).flatMap((message) => {
+    if (message.role === 'tool') return [String(message.content)];
+    if (message.role === 'user' && Array.isArray(message.content)) {
+      return message.content
+        .filter((block: any) => block.type === 'tool_result')
+        .map((block: any) => String(block.content));
+    }
+    return [];
+  });
 }
 
 /** What Codex's exec_command returned, after its "Output:" header. */
-function commandOutput(message: Message | undefined): string {
-  const content = typeof message?.content === 'string' ? message.content : '';
-  return content.split('Output:\n').at(-1)?.trim() ?? '';
+function commandOutput(content: string | undefined): string {
+  return (content ?? '').split('Output:\n').at(-1)?.trim() ?? '';
 }
 
 function codex(model: string, prompt: string, extra: { catalog?: Array<Record<string, unknown>> } = {}) {
@@ -55,10 +63,12 @@ describe('real Codex CLI through the bridge', () => {
     { model: 'ocg-deepseek-v4-pro', idStyle: 'openai' },
     { model: 'ocg-kimi-k2.6', idStyle: 'kimi' },
     { model: 'ocg-glm-5.1', idStyle: 'openai' },
+    { model: 'ocg-minimax-m2.7', idStyle: 'openai' },
+    { model: 'ocg-qwen3.6-plus', idStyle: 'openai' },
   ] as const) {
     it(`runs a tool loop with ${model}: the model runs a command and answers from its output`, async () => {
       t.upstream.script((request) => {
-        const outputs = toolMessages(request);
+        const outputs = toolOutputs(request);
         if (outputs.length === 0) {
           return toolCallReply(
             [{ name: 'exec_command', arguments: JSON.stringify({ cmd: 'echo marker-$((6*7))' }) }],
@@ -74,6 +84,9 @@ describe('real Codex CLI through the bridge', () => {
       });
       const run = await codex(model, 'run the marker command and tell me what it printed');
       expect(run.exitCode, run.stderr).toBe(0);
+      const wire =
+        model.includes('minimax') || model.includes('qwen') ? '/v1/messages' : '/v1/chat/completions';
+      expect(t.upstream.requests.every((request) => request.path === wire)).toBe(true);
       expect(run.commands).toEqual([
         expect.objectContaining({ command: expect.stringContaining('echo marker-'), exitCode: 0 }),
       ]);
@@ -102,11 +115,11 @@ describe('real Codex CLI through the bridge', () => {
       'EOF',
     ].join('\n');
     t.upstream.script((request) =>
-      toolMessages(request).length === 0
+      toolOutputs(request).length === 0
         ? toolCallReply([{ name: 'exec_command', arguments: JSON.stringify({ cmd: patch }) }], {
             reasoning: 'Edit the files.',
           })
-        : textReply(`Edit result: ${commandOutput(toolMessages(request).at(-1)).split('\n')[0]}`),
+        : textReply(`Edit result: ${commandOutput(toolOutputs(request).at(-1)).split('\n')[0]}`),
     );
     const run = await codex(
       'ocg-deepseek-v4-flash',
@@ -127,11 +140,11 @@ describe('real Codex CLI through the bridge', () => {
     t.upstream.script((request) => {
       const offered = request.tools?.find((tool) => tool.function?.name === 'apply_patch');
       if (!offered) return textReply('apply_patch was not offered');
-      return toolMessages(request).length === 0
+      return toolOutputs(request).length === 0
         ? toolCallReply([{ name: 'apply_patch', arguments: JSON.stringify({ input: patch }) }], {
             reasoning: 'Patch app.py.',
           })
-        : textReply(`Patched: ${toolMessages(request).at(-1)?.content}`);
+        : textReply(`Patched: ${toolOutputs(request).at(-1)}`);
     });
     const run = await codex('ocg-deepseek-v4-pro', 'change the greeting in app.py', {
       catalog: [catalogEntry('ocg-deepseek-v4-pro', { apply_patch_tool_type: 'freeform' })],
@@ -146,7 +159,7 @@ describe('real Codex CLI through the bridge', () => {
 
   it('survives two tool turns with DeepSeek strict reasoning replay, replaying each turn its own reasoning', async () => {
     t.upstream.script((request) => {
-      const done = toolMessages(request).length;
+      const done = toolOutputs(request).length;
       if (done < 2) {
         return toolCallReply(
           [{ name: 'exec_command', arguments: JSON.stringify({ cmd: `echo step-${done + 1}` }) }],
@@ -156,8 +169,8 @@ describe('real Codex CLI through the bridge', () => {
         );
       }
       return textReply(
-        `Saw ${toolMessages(request)
-          .map((message) => commandOutput(message))
+        `Saw ${toolOutputs(request)
+          .map((content) => commandOutput(content))
           .join(' and ')}.`,
         {
           reasoning: 'Both steps are done.',

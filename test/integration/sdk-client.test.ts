@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { stream, textReply, toolCallReply } from '../mock-upstream/index.ts';
 import { startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
-import { doneItems, eventViolations } from '../support/event-invariants.ts';
+import { eventViolations } from '../support/event-invariants.ts';
 
 let t: TestBridge;
 beforeAll(async () => {

@@ -20,7 +20,7 @@ function sseSteps(chunks: object[], delayMs: number | undefined, sendDone: boole
 }
 
 /** Index just after the n-th write step (n = 0 → before the first one). */
-function positionAfterWrites(steps: WireStep[], writes: number): number {
+export function positionAfterWrites(steps: WireStep[], writes: number): number {
   if (writes <= 0) return 0;
   let seen = 0;
   for (let position = 0; position < steps.length; position += 1) {
@@ -30,7 +30,7 @@ function positionAfterWrites(steps: WireStep[], writes: number): number {
   return steps.length;
 }
 
-function insertAfterWrites(steps: WireStep[], writes: number, inserted: WireStep[]): WireStep[] {
+export function insertAfterWrites(steps: WireStep[], writes: number, inserted: WireStep[]): WireStep[] {
   const position = positionAfterWrites(steps, writes);
   return [...steps.slice(0, position), ...inserted, ...steps.slice(position)];
 }

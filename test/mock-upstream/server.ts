@@ -5,6 +5,8 @@
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import type { ChatRequestBody } from './chat-request.ts';
+import { validateMessagesRequest } from './messages/validate-messages.ts';
+import { writeMessagesReply } from './messages/write.ts';
 import { DEFAULT_MODEL_IDS, modelListBody } from './models.ts';
 import { openAiErrorBody } from './provider-errors.ts';
 import { errorReply, type Reply, textReply } from './replies.ts';
@@ -21,9 +23,11 @@ export interface RecordedRequest {
 }
 
 export interface ScriptContext {
-  /** 0-based count of valid chat completion requests before this one. */
+  /** 0-based count of valid chat completion (or messages) requests before this one. */
   callIndex: number;
   headers: Record<string, string>;
+  /** Which endpoint asked: '/v1/chat/completions' or '/v1/messages' (Anthropic format: `request` is a Messages body). */
+  path: string;
 }
 
 export type ScriptHandler = (request: ChatRequestBody, context: ScriptContext) => Reply;
@@ -95,8 +99,12 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   let callIndex = 0;
   let closing = false;
 
-  function nextReply(body: ChatRequestBody, headers: Record<string, string>): Reply {
-    const context = { callIndex: callIndex++, headers };
+  function nextReply(
+    body: ChatRequestBody,
+    headers: Record<string, string>,
+    path = '/v1/chat/completions',
+  ): Reply {
+    const context = { callIndex: callIndex++, headers, path };
     const queued = queue.shift();
     if (queued) return queued;
     try {
@@ -120,6 +128,21 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     return writeReply(res, nextReply(result.body, record.headers), result.body, connection);
   }
 
+  async function answerMessages(
+    res: ServerResponse,
+    record: RecordedRequest,
+    rawBody: string,
+    connection: ReplyConnection,
+  ) {
+    const result = validateMessagesRequest(
+      { headers: record.headers, rawBody },
+      { apiKey: options.apiKey, modelIds },
+    );
+    if (!result.ok) return writeErrorReply(res, result.reply);
+    const reply = nextReply(result.body as unknown as ChatRequestBody, record.headers, '/v1/messages');
+    return writeMessagesReply(res, reply, result.body, connection);
+  }
+
   function answerModels(res: ServerResponse, record: RecordedRequest) {
     const failure = checkAuthorization(record.headers, options.apiKey);
     if (failure) return writeErrorReply(res, failure);
@@ -135,6 +158,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   ) {
     const endpoint = `${record.method} ${record.path}`;
     if (endpoint === 'POST /v1/chat/completions') return answerChat(res, record, rawBody, connection);
+    if (endpoint === 'POST /v1/messages') return answerMessages(res, record, rawBody, connection);
     if (endpoint === 'GET /v1/models') return answerModels(res, record);
     writeErrorReply(res, errorReply(404, openAiErrorBody(`Invalid URL (${endpoint})`)));
   }

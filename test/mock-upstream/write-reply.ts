@@ -6,13 +6,13 @@ import { type ChatRequestBody, wantsUsageChunk } from './chat-request.ts';
 import type { BodyReply, ErrorReply, Reply } from './replies.ts';
 import { planJson, planSse, type WireStep } from './reply-plan.ts';
 
-const SSE_HEADERS = {
+export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
   'cache-control': 'no-cache',
   connection: 'keep-alive',
 };
 
-const JSON_HEADERS = { 'content-type': 'application/json' };
+export const JSON_HEADERS = { 'content-type': 'application/json' };
 
 /** How a writer reaches its connection: when to stop waiting, and how to drop the socket on purpose. */
 export interface ReplyConnection {
@@ -52,7 +52,7 @@ export function writeErrorReply(res: ServerResponse, reply: ErrorReply): void {
   res.end(isText ? (reply.body as string) : JSON.stringify(reply.body));
 }
 
-async function executeSteps(
+export async function executeSteps(
   res: ServerResponse,
   steps: WireStep[],
   headers: Record<string, string>,

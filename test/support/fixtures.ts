@@ -21,3 +21,12 @@ export function readCodexRequest(name: string): {
   const text = readFileSync(path.join(FIXTURES, 'codex-requests', `${name}.json`), 'utf8');
   return JSON.parse(text) as { headers: Record<string, string>; body: Record<string, unknown> };
 }
+
+/** A recorded Anthropic Messages stream: one `{event, data}` per line. */
+export function readMessagesEvents(name: string): Array<{ event: string; data: Record<string, unknown> }> {
+  const text = readFileSync(path.join(FIXTURES, 'messages', `${name}.events.jsonl`), 'utf8');
+  return text
+    .split('\n')
+    .filter((line) => line.trim().length > 0)
+    .map((line) => JSON.parse(line) as { event: string; data: Record<string, unknown> });
+}

@@ -84,9 +84,10 @@ export function nextStep(
       ];
     }
   }
-  if (warrantsFallback(lastError)) {
+  if (warrantsFallback(lastError) && context.now < context.deadlineAt) {
+    // The deadline is checked first: asking a breaker may claim its half-open probe.
     const index = firstPassingFrom(state, state.index + 1, context);
-    if (index !== -1 && context.now < context.deadlineAt) {
+    if (index !== -1) {
       return [
         { kind: 'call', model: state.chain[index] as string, delayMs: 0, reason: 'fallback' },
         { ...state, index, callsOnModel: 1 },
