@@ -175,6 +175,11 @@ export class OssRun {
     return this.#abort.signal.aborted;
   }
 
+  /** Why the request failed, when it did. */
+  get error(): BridgeError | undefined {
+    return this.#error;
+  }
+
   #translationFor(upstreamModel: string): { model: ResolvedModel; translation: UpstreamTranslation } {
     let entry = this.#translations.get(upstreamModel);
     if (!entry) {

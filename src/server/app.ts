@@ -56,6 +56,7 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
   app.use('*', hostGuard(config.server.host));
 
   app.get('/health', (c) => c.json(healthReport(deps)));
+  app.all('/health', (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
 
   for (const prefix of ['/v1', '']) {
     app.use(`${prefix}/responses`, bearerAuth(apiKey));

@@ -65,7 +65,11 @@ async function respondJson(run: OssRun, opening: Promise<Settled>): Promise<Resp
     // The translator accumulates the final Response object.
   }
   run.complete(false);
-  return Response.json(run.translator.response);
+  const response = run.translator.response;
+  // Nothing has been sent yet, so a failure is still an HTTP error; a client that left gets nothing.
+  if (!response) return new Response(null, { status: 499 });
+  if (response.status === 'failed' && run.error) throw run.error;
+  return Response.json(response);
 }
 
 function sseBody(run: OssRun, opening: Promise<Settled>, heartbeatMs: number): ReadableStream<Uint8Array> {
@@ -74,6 +78,11 @@ function sseBody(run: OssRun, opening: Promise<Settled>, heartbeatMs: number): R
   let lastWrite = 0;
   let heartbeat: NodeJS.Timeout | undefined;
   let finished = false;
+  let resumePump: (() => void) | undefined;
+  const resume = () => {
+    resumePump?.();
+    resumePump = undefined;
+  };
 
   const stop = (controller: ReadableStreamDefaultController<Uint8Array> | undefined) => {
     if (closed) return;
@@ -86,46 +95,61 @@ function sseBody(run: OssRun, opening: Promise<Settled>, heartbeatMs: number): R
     }
   };
 
-  return new ReadableStream<Uint8Array>({
-    start(controller) {
-      const write = (events: readonly ResponseEvent[]) => {
-        if (closed || events.length === 0) return;
-        lastWrite = Date.now();
-        controller.enqueue(encoder.encode(formatSseEvents(events)));
-      };
-      write(run.translator.start());
-      heartbeat = setInterval(
-        () => {
-          if (!closed && !run.translator.finished && Date.now() - lastWrite >= heartbeatMs) {
-            write([run.translator.heartbeat()]);
-          }
-        },
-        Math.max(10, Math.floor(heartbeatMs / 2)),
-      );
-      heartbeat.unref();
+  return new ReadableStream<Uint8Array>(
+    {
+      start(controller) {
+        const write = (events: readonly ResponseEvent[]) => {
+          if (closed || events.length === 0) return;
+          lastWrite = Date.now();
+          controller.enqueue(encoder.encode(formatSseEvents(events)));
+        };
+        write(run.translator.start());
+        heartbeat = setInterval(
+          () => {
+            if (!closed && !run.translator.finished && Date.now() - lastWrite >= heartbeatMs) {
+              write([run.translator.heartbeat()]);
+            }
+          },
+          Math.max(10, Math.floor(heartbeatMs / 2)),
+        );
+        heartbeat.unref();
 
-      void (async () => {
-        try {
-          const opened = await opening;
-          if (!opened.ok) {
-            write(run.failWith(opened.error));
-          } else {
-            for await (const batch of run.events()) write(batch);
+        void (async () => {
+          try {
+            const opened = await opening;
+            if (!opened.ok) {
+              write(run.failWith(opened.error));
+            } else {
+              for await (const batch of run.events()) {
+                write(batch);
+                // Backpressure: a slow client slows the reading of the upstream instead of filling memory.
+                if (!closed && (controller.desiredSize ?? 1) <= 0) {
+                  await new Promise<void>((resolve) => {
+                    resumePump = resolve;
+                  });
+                }
+              }
+            }
+          } catch (error) {
+            if (!run.translator.finished) write(run.failWith(error));
+          } finally {
+            finished = true;
+            run.complete(closed && !run.translator.finished);
+            stop(controller);
           }
-        } catch (error) {
-          if (!run.translator.finished) write(run.failWith(error));
-        } finally {
-          finished = true;
-          run.complete(closed && !run.translator.finished);
-          stop(controller);
-        }
-      })();
+        })();
+      },
+      pull() {
+        resume();
+      },
+      cancel() {
+        // The client disconnected: stop the upstream at once; the pump's finally block logs and cleans up.
+        closed = true;
+        clearInterval(heartbeat);
+        if (!finished) run.abort();
+        resume();
+      },
     },
-    cancel() {
-      // The client disconnected: stop the upstream at once; the pump's finally block logs and cleans up.
-      closed = true;
-      clearInterval(heartbeat);
-      if (!finished) run.abort();
-    },
-  });
+    new CountQueuingStrategy({ highWaterMark: 64 }),
+  );
 }

@@ -48,6 +48,8 @@ export async function handleCreateResponse(
   const route = routeModel(request.model, deps.catalog, deps.config.gpt);
   if (route.kind === 'openai') return passThroughToOpenAI(deps.config.gpt, incoming, rawBody);
   const rawInput = fullInput(deps, request);
+  if (rawInput.length === 0)
+    throw invalidRequest("Invalid value for 'input': it must not be empty.", 'input');
   const items = parseInputItems(rawInput);
   const sessionId = conversationSessionId(
     (name) => incoming.headers.get(name) ?? undefined,

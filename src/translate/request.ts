@@ -43,7 +43,8 @@ function translateToolChoice(
   if (typeof choice === 'string') {
     mapped = choice === 'none' || choice === 'required' ? choice : 'auto';
   } else if ((choice.type === 'function' || choice.type === 'custom') && typeof choice.name === 'string') {
-    mapped = { type: 'function', function: { name: names.toChat(choice.name) } };
+    const namespace = typeof choice.namespace === 'string' ? choice.namespace : undefined;
+    mapped = { type: 'function', function: { name: names.toChat(choice.name, namespace) } };
   } else if (choice.type === 'allowed_tools') {
     mapped = choice.mode === 'required' ? 'required' : 'auto';
   } else {

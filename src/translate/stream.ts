@@ -172,9 +172,15 @@ export class ChatToResponsesTranslator {
     ];
   }
 
-  /** A data event that keeps Codex's idle timer alive (it ignores SSE comments). */
+  /**
+   * A data event that keeps Codex's idle timer alive (it ignores SSE comments). Slim: the echoed tools and
+   * instructions (tens of KB for Codex) were sent once with response.created.
+   */
   heartbeat(): ResponseEvent {
-    return this.#event({ type: 'response.in_progress', response: this.snapshot('in_progress') });
+    return this.#event({
+      type: 'response.in_progress',
+      response: this.snapshot('in_progress', { tools: [], instructions: null }),
+    });
   }
 
   push(chunk: ChatChunk): ResponseEvent[] {

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import type { ChatRequestBody } from '../mock-upstream/index.ts';
-import { textReply, toolCallReply } from '../mock-upstream/index.ts';
+import { stallAfter, stream, textReply, toolCallReply } from '../mock-upstream/index.ts';
 import { startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
 import { catalogEntry, runCodex } from '../support/codex-cli.ts';
 
@@ -186,5 +186,37 @@ describe('real Codex CLI through the bridge', () => {
       .filter((message: Message) => message.role === 'assistant')
       .map((message: Message & { reasoning_content?: string }) => message.reasoning_content);
     expect(replayed).toEqual(['Reasoning for step 1.', 'Reasoning for step 2.']);
+  });
+
+  it('shows a stalled partial answer as incomplete, naming the reason, instead of passing it off as complete', async () => {
+    const stalling = await startTestBridge({
+      env: {
+        UPSTREAM_IDLE_TIMEOUT_SECONDS: '0.5',
+        DEGRADED_COMPLETION_ON_TIMEOUT: '1',
+        SSE_UPSTREAM_HEARTBEAT_SECONDS: '0.2',
+      },
+    });
+    try {
+      stalling.upstream.script(() =>
+        stallAfter(6, 3000, stream({ text: 'partial answer text here', chunkSize: 3 })),
+      );
+      const run = await runCodex({
+        bridgeUrl: stalling.bridge.url,
+        bridgeKey: stalling.bridge.apiKey,
+        model: 'ocg-deepseek-v4-flash',
+        prompt: 'answer slowly',
+        workDir,
+      });
+      expect(run.exitCode).toBe(1);
+      expect(run.finalMessage).toMatch(/^partial answer/);
+      expect(run.events).toContainEqual(
+        expect.objectContaining({
+          type: 'turn.failed',
+          error: { message: 'Incomplete response returned, reason: upstream_idle_timeout' },
+        }),
+      );
+    } finally {
+      await stalling.close();
+    }
   });
 });

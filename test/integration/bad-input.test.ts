@@ -45,6 +45,12 @@ describe('bad input', () => {
     expect(json.error.message).toContain('GPT_MODEL_STRATEGY');
   });
 
+  it('rejects an empty input list with 400', async () => {
+    const { status, json } = await postResponses(t.baseUrl, { model: 'ocg-deepseek-v4-pro', input: [] });
+    expect(status).toBe(400);
+    expect(json.error.param).toBe('input');
+  });
+
   it('rejects an input item with a wrong field type, naming its path', async () => {
     const { status, json } = await postResponses(t.baseUrl, {
       model: 'ocg-deepseek-v4-pro',
@@ -119,6 +125,11 @@ describe('bad input', () => {
     });
     expect(response.status).toBe(405);
     expectOpenAIError(await response.json(), 'method_not_allowed');
+  });
+
+  it('answers a wrong method on /health with a 405', async () => {
+    const response = await fetch(`${t.bridge.url}/health`, { method: 'POST' });
+    expect(response.status).toBe(405);
   });
 
   it('sends nothing upstream for any of these', () => {

@@ -33,6 +33,28 @@ describe('client disconnect', () => {
     await waitFor(() => t.logs().some((line) => line.status === 'client_disconnected'));
   });
 
+  it('applies backpressure: a client that stops reading stops the bridge reading the upstream', async () => {
+    t.upstream.enqueue(stream({ text: 'y'.repeat(48 * 1024 * 1024), chunkSize: 64 * 1024 }));
+    const response = await fetch(`${t.baseUrl}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BRIDGE_KEY}` },
+      body: JSON.stringify({ model: 'ocg-deepseek-v4-flash', input: 'huge answer', stream: true }),
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    // Had the bridge buffered everything, the upstream would have finished sending long ago.
+    expect(t.upstream.stats().inFlight).toBe(1);
+    let text = '';
+    const decoder = new TextDecoder();
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      text += decoder.decode(value, { stream: true });
+    }
+    expect(text).toContain('response.completed');
+  });
+
   it('keeps serving new requests after a disconnect', async () => {
     const final = await t.client.responses.create({ model: 'ocg-deepseek-v4-flash', input: 'hi' });
     expect(final.status).toBe('completed');

@@ -110,6 +110,13 @@ describe('upstream failures after output started', () => {
     expect(events.filter((event) => event.type === 'response.output_item.done')).toEqual([]);
   });
 
+  it('answers a non-streaming request whose upstream breaks mid-answer with an HTTP error, not a 200', async () => {
+    t.upstream.enqueue(cutAfter(3, stream({ text: 'a long answer that will be cut', chunkSize: 3 })));
+    const { status, json } = await postResponses(t.baseUrl, { model: 'ocg-deepseek-v4-pro', input: 'hi' });
+    expect(status).toBe(502);
+    expect(json.error.code).toBe('upstream_disconnected');
+  });
+
   it('ends a stream that carries garbage with one response.failed naming the problem', async () => {
     t.upstream.enqueue(garbageAfter(2, 'this is not json', stream({ text: 'hello world', chunkSize: 2 })));
     const { events } = await ask();
