@@ -30,6 +30,8 @@ export interface Config {
   };
   logPath: string | undefined;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
+  /** Log prompts, tool content and answers (off by default: they may hold secrets from the user's code). */
+  logBodies: boolean;
   modelMap: Record<string, ModelMapEntry>;
   heartbeatSeconds: number;
   gpt: {
@@ -255,6 +257,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
     },
     logPath: read.string('PROXY_LOG_PATH'),
     logLevel: read.oneOf('PROXY_LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error'] as const, 'info'),
+    logBodies: read.boolean('PROXY_LOG_BODIES', false),
     modelMap: read.modelMap('MODEL_MAP_JSON'),
     heartbeatSeconds: read.number('SSE_UPSTREAM_HEARTBEAT_SECONDS', 5, { min: 0.05, max: 300 }),
     gpt: {

@@ -1,6 +1,7 @@
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { ModelCatalog } from '../models/catalog.ts';
+import type { BridgeMetrics } from '../observability/metrics.ts';
 import type { BridgeStore } from '../state/store.ts';
 import type { ReasoningCarrier } from '../translate/reasoning-carrier.ts';
 import type { UpstreamClientOptions } from '../upstream/chat-client.ts';
@@ -17,4 +18,5 @@ export interface BridgeDeps {
   upstreamClient: UpstreamClientOptions;
   limiter: ConcurrencyLimiter;
   breakers: BreakerRegistry;
+  metrics: BridgeMetrics;
 }

@@ -9,7 +9,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { BridgeError, toResponseFailure } from '../errors.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
 import type { InputItem } from '../responses/input-items.ts';
-import type { ResponseEvent } from '../responses/output.ts';
+import type { ResponseEvent, ResponseObject } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import type { HistoryLookup } from '../translate/messages.ts';
 import { ChatToResponsesTranslator, type ResponseEcho } from '../translate/stream.ts';
@@ -175,6 +175,10 @@ export class OssRun {
     return this.#abort.signal.aborted;
   }
 
+  get metrics(): BridgeDeps['metrics'] {
+    return this.#deps.metrics;
+  }
+
   /** Why the request failed, when it did. */
   get error(): BridgeError | undefined {
     return this.#error;
@@ -280,12 +284,38 @@ export class OssRun {
     return this.translator.fail(failure.code, failure.message);
   }
 
+  #recordMetrics(servedModel: string, response: ResponseObject | undefined, disconnected: boolean): void {
+    const { metrics } = this.#deps;
+    const model = this.#params.model.requested;
+    const outcome = disconnected && !response ? 'client_disconnected' : (response?.status ?? 'error');
+    metrics.responses.inc({ model, served_model: servedModel, outcome });
+    if (disconnected && !response) metrics.clientDisconnects.inc({ model });
+    const usage = response?.usage;
+    if (usage) {
+      metrics.tokens.inc({ model: servedModel, kind: 'input' }, usage.input_tokens);
+      metrics.tokens.inc({ model: servedModel, kind: 'cached' }, usage.input_tokens_details.cached_tokens);
+      metrics.tokens.inc({ model: servedModel, kind: 'output' }, usage.output_tokens);
+      metrics.tokens.inc(
+        { model: servedModel, kind: 'reasoning' },
+        usage.output_tokens_details.reasoning_tokens,
+      );
+    }
+    this.#history.forEach((attempt, index) => {
+      const previous = this.#history[index - 1];
+      if (!previous) return;
+      if (attempt.reason === 'retry')
+        metrics.retries.inc({ model: attempt.model, error: previous.error ?? 'unknown' });
+      if (attempt.reason === 'fallback') metrics.fallbacks.inc({ from: previous.model, to: attempt.model });
+    });
+  }
+
   /** Persists what later turns may need and writes the one log line for this request. */
   complete(clientDisconnected: boolean): void {
     const { store, logger } = this.#deps;
     const { model, request, rawInput, requestId } = this.#params;
     const response = this.translator.response;
     const served = this.#attempt?.model ?? model;
+    this.#recordMetrics(served.upstreamModel, response, clientDisconnected || this.aborted);
     try {
       store.saveReplay(this.#params.sessionId, this.translator.replayRecords(), served.upstreamModel);
       if (response && request.store === true) store.saveResponse({ response, input: rawInput });
@@ -313,6 +343,7 @@ export class OssRun {
       error: this.#error ? { code: this.#error.code, message: this.#error.message } : undefined,
       notes: notes.length > 0 ? notes : undefined,
       anomalies: anomalies.length > 0 ? anomalies : undefined,
+      ...(this.#deps.config.logBodies ? { input: rawInput, output: response?.output } : {}),
     };
     const unreadable = notes.some((note) => note.kind === 'reasoning_unreadable');
     if (served.upstreamModel !== model.upstreamModel)

@@ -7,6 +7,7 @@ import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { createModelCatalog } from '../models/catalog.ts';
+import { BridgeMetrics } from '../observability/metrics.ts';
 import { createApp } from '../server/app.ts';
 import { loadOrCreateLocalToken, loadOrCreateReasoningKey } from '../state/secrets.ts';
 import { openStore } from '../state/store.ts';
@@ -44,6 +45,16 @@ export async function startBridge(config: Config, logger: Logger): Promise<Runni
 
   const localToken = config.proxyApiKey ? undefined : loadOrCreateLocalToken(config.state.dir);
   const apiKey = config.proxyApiKey ?? (localToken?.token as string);
+  const limiter = new ConcurrencyLimiter({
+    globalCap: config.resilience.concurrency.global,
+    modelCaps: config.resilience.concurrency.perModel,
+    maxQueueLength: config.resilience.concurrency.queueMax,
+    maxWaitMs: config.resilience.concurrency.queueTimeoutSeconds * 1000,
+  });
+  const breakers = new BreakerRegistry(
+    config.resilience.breaker.errors,
+    config.resilience.breaker.cooldownSeconds * 1000,
+  );
   const deps: BridgeDeps = {
     config,
     catalog: createModelCatalog(config.modelMap),
@@ -55,16 +66,9 @@ export async function startBridge(config: Config, logger: Logger): Promise<Runni
       apiKey: config.upstream.apiKey,
       userAgent: `opencode-bridge/${VERSION}`,
     },
-    limiter: new ConcurrencyLimiter({
-      globalCap: config.resilience.concurrency.global,
-      modelCaps: config.resilience.concurrency.perModel,
-      maxQueueLength: config.resilience.concurrency.queueMax,
-      maxWaitMs: config.resilience.concurrency.queueTimeoutSeconds * 1000,
-    }),
-    breakers: new BreakerRegistry(
-      config.resilience.breaker.errors,
-      config.resilience.breaker.cooldownSeconds * 1000,
-    ),
+    limiter,
+    breakers,
+    metrics: new BridgeMetrics({ limiter, breakers }),
   };
   const app = createApp(deps, apiKey);
 

@@ -38,6 +38,7 @@ export class UpstreamAttempt {
   #firstByte: NodeJS.Timeout | undefined;
   #finished = false;
   #sawChunk = false;
+  #sentAt: number | undefined;
 
   constructor(
     deps: BridgeDeps,
@@ -91,6 +92,7 @@ export class UpstreamAttempt {
         timeouts.firstByteSeconds,
       ),
     );
+    this.#sentAt = Date.now();
     this.#opened = await ADAPTERS[this.translation.wire].open(this.#deps.upstreamClient, this.translation, {
       sessionId: this.#sessionId,
       signal: this.#abort.signal,
@@ -113,6 +115,8 @@ export class UpstreamAttempt {
       if (!this.#sawChunk) {
         this.#sawChunk = true;
         clearTimeout(this.#firstByte);
+        const seconds = (Date.now() - (this.#sentAt ?? Date.now())) / 1000;
+        this.#deps.metrics.upstreamFirstByte.observe({ model: this.model.upstreamModel }, seconds);
       }
       clearTimeout(this.#idle);
       // Not kept in #timers: it is replaced on every chunk and cleared on its own.
@@ -139,6 +143,10 @@ export class UpstreamAttempt {
     this.#unlink();
     if (!this.#abort.signal.aborted) this.#abort.abort(new Error('upstream attempt finished'));
     this.#slot?.release();
+    if (this.#sentAt !== undefined) {
+      const seconds = (Date.now() - this.#sentAt) / 1000;
+      this.#deps.metrics.upstreamDuration.observe({ model: this.model.upstreamModel, outcome }, seconds);
+    }
     const breaker = this.#deps.breakers.for(this.model.upstreamModel);
     if (outcome === 'success') breaker.onSuccess();
     else if (outcome === 'failure' && error && countsAgainstModel(error)) breaker.onFailure();

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { routePath } from 'hono/route';
 import type { BridgeDeps } from '../bridge/deps.ts';
 import { asBridgeError, BridgeError, toOpenAIErrorBody } from '../errors.ts';
 import { healthReport, modelList } from './info-routes.ts';
@@ -46,6 +47,14 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
   );
 
   app.use('*', async (c, next) => {
+    await next();
+    deps.metrics.httpRequests.inc({
+      route: routePath(c),
+      method: c.req.method,
+      status: String(c.res.status),
+    });
+  });
+  app.use('*', async (c, next) => {
     const presented = c.req.header('x-request-id');
     const requestId =
       presented && REQUEST_ID.test(presented) ? presented : `req_${randomBytes(12).toString('hex')}`;
@@ -56,6 +65,10 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
   app.use('*', hostGuard(config.server.host));
 
   app.get('/health', (c) => c.json(healthReport(deps)));
+  app.get('/metrics', bearerAuth(apiKey), async (c) =>
+    c.body(await deps.metrics.render(), 200, { 'content-type': deps.metrics.contentType }),
+  );
+  app.all('/metrics', (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
   app.all('/health', (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
 
   for (const prefix of ['/v1', '']) {

@@ -98,6 +98,7 @@ function sseBody(run: OssRun, opening: Promise<Settled>, heartbeatMs: number): R
   return new ReadableStream<Uint8Array>(
     {
       start(controller) {
+        run.metrics.activeStreams.inc();
         const write = (events: readonly ResponseEvent[]) => {
           if (closed || events.length === 0) return;
           lastWrite = Date.now();
@@ -133,6 +134,7 @@ function sseBody(run: OssRun, opening: Promise<Settled>, heartbeatMs: number): R
           } catch (error) {
             if (!run.translator.finished) write(run.failWith(error));
           } finally {
+            run.metrics.activeStreams.dec();
             finished = true;
             run.complete(closed && !run.translator.finished);
             stop(controller);

@@ -1,0 +1,153 @@
+/**
+ * Metrics and logs: GET /metrics in Prometheus format behind the API key, one log line per request with the
+ * request id, models, status, timings, tokens and attempt history, and no keys or prompt content in the logs.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { rateLimited, textReply } from '../mock-upstream/index.ts';
+import {
+  BRIDGE_KEY,
+  postResponses,
+  startTestBridge,
+  type TestBridge,
+  UPSTREAM_KEY,
+} from '../support/bridge-harness.ts';
+
+let open: TestBridge[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((bridge) => bridge.close()));
+  open = [];
+});
+
+async function bridge(env: Record<string, string> = {}) {
+  const started = await startTestBridge({ env });
+  open.push(started);
+  return started;
+}
+
+async function metrics(t: TestBridge): Promise<string> {
+  const response = await fetch(`${t.bridge.url}/metrics`, {
+    headers: { authorization: `Bearer ${BRIDGE_KEY}` },
+  });
+  expect(response.status).toBe(200);
+  expect(response.headers.get('content-type')).toContain('text/plain');
+  return response.text();
+}
+
+function value(text: string, series: string): number | undefined {
+  const line = text.split('\n').find((entry) => entry.startsWith(`${series} `));
+  return line === undefined ? undefined : Number(line.slice(series.length + 1));
+}
+
+describe('GET /metrics', () => {
+  it('needs the API key', async () => {
+    const t = await bridge();
+    expect((await fetch(`${t.bridge.url}/metrics`)).status).toBe(401);
+  });
+
+  it('counts requests, responses, tokens, retries and fallbacks', async () => {
+    const t = await bridge({
+      FALLBACK_MODEL_MAP_JSON: '{"deepseek-v4-pro": "kimi-k2.6"}',
+      UPSTREAM_RETRIES: '1',
+    });
+    t.upstream.enqueue(
+      rateLimited(0),
+      rateLimited(3600),
+      textReply('served by kimi', {
+        usage: {
+          prompt_tokens: 100,
+          completion_tokens: 20,
+          total_tokens: 120,
+          prompt_tokens_details: { cached_tokens: 40 },
+          completion_tokens_details: { reasoning_tokens: 5 },
+        },
+      }),
+    );
+    const { events } = await postResponses(t.baseUrl, {
+      model: 'ocg-deepseek-v4-pro',
+      input: 'hi',
+      stream: true,
+    });
+    expect(events.at(-1)?.type).toBe('response.completed');
+    const text = await metrics(t);
+    expect(
+      value(
+        text,
+        'opencode_bridge_responses_total{model="ocg-deepseek-v4-pro",served_model="kimi-k2.6",outcome="completed"}',
+      ),
+    ).toBe(1);
+    expect(
+      value(
+        text,
+        'opencode_bridge_upstream_retries_total{model="deepseek-v4-pro",error="rate_limit_exceeded"}',
+      ),
+    ).toBe(1);
+    expect(
+      value(text, 'opencode_bridge_upstream_fallbacks_total{from="deepseek-v4-pro",to="kimi-k2.6"}'),
+    ).toBe(1);
+    expect(value(text, 'opencode_bridge_tokens_total{model="kimi-k2.6",kind="input"}')).toBe(100);
+    expect(value(text, 'opencode_bridge_tokens_total{model="kimi-k2.6",kind="cached"}')).toBe(40);
+    expect(value(text, 'opencode_bridge_tokens_total{model="kimi-k2.6",kind="reasoning"}')).toBe(5);
+    expect(value(text, 'opencode_bridge_active_streams')).toBe(0);
+    expect(value(text, 'opencode_bridge_upstream_queue_depth')).toBe(0);
+    expect(text).toContain('opencode_bridge_upstream_first_chunk_seconds_bucket');
+    expect(text).toMatch(
+      /opencode_bridge_http_requests_total\{route="[^"]*responses",method="POST",status="200"\} 1/,
+    );
+  });
+
+  it('shows an open circuit breaker', async () => {
+    const t = await bridge({
+      CIRCUIT_BREAKER_ERRORS: '1',
+      UPSTREAM_RETRIES: '0',
+      FALLBACK_MODEL_MAP_JSON: '{}',
+    });
+    t.upstream.enqueue({ kind: 'error', status: 500, body: { error: { message: 'boom' } } });
+    await postResponses(t.baseUrl, { model: 'ocg-glm-5.1', input: 'hi', stream: true });
+    expect(value(await metrics(t), 'opencode_bridge_circuit_breaker_state{model="glm-5.1"}')).toBe(2);
+  });
+});
+
+describe('request logs', () => {
+  it('writes one line per request with the request id, models, status, timings and tokens', async () => {
+    const t = await bridge();
+    t.upstream.enqueue(textReply('logged answer'));
+    const response = await fetch(`${t.baseUrl}/responses`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${BRIDGE_KEY}`,
+        'x-request-id': 'my-request-42',
+      },
+      body: JSON.stringify({ model: 'ocg-deepseek-v4-flash', input: 'secret prompt text', stream: true }),
+    });
+    expect(response.headers.get('x-request-id')).toBe('my-request-42');
+    await response.text();
+    const lines = t.logs().filter((line) => line.requestId === 'my-request-42');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatchObject({
+      model: 'ocg-deepseek-v4-flash',
+      servedModel: 'deepseek-v4-flash',
+      status: 'completed',
+      durationMs: expect.any(Number),
+      firstChunkMs: expect.any(Number),
+      usage: { input_tokens: expect.any(Number), output_tokens: expect.any(Number) },
+    });
+    expect(t.rawLogs()).not.toContain('secret prompt text');
+    expect(t.rawLogs()).not.toContain('logged answer');
+    expect(t.rawLogs()).not.toContain(UPSTREAM_KEY);
+    expect(t.rawLogs()).not.toContain(BRIDGE_KEY);
+  });
+
+  it('logs prompts and answers only with PROXY_LOG_BODIES=1', async () => {
+    const t = await bridge({ PROXY_LOG_BODIES: '1' });
+    t.upstream.enqueue(textReply('logged answer'));
+    await postResponses(t.baseUrl, {
+      model: 'ocg-deepseek-v4-flash',
+      input: 'secret prompt text',
+      stream: true,
+    });
+    expect(t.rawLogs()).toContain('secret prompt text');
+    expect(t.rawLogs()).toContain('logged answer');
+    expect(t.rawLogs()).not.toContain(UPSTREAM_KEY);
+  });
+});
