@@ -1,16 +1,19 @@
 /**
- * `codex-oss`: sets a Codex project up to use the bridge. Only `--version` exists so far; install, doctor,
- * start, stop and status are not implemented yet and say so.
+ * `codex-oss`: the project setup CLI. See src/cli/main.ts.
  */
-import { VERSION } from '../version.ts';
+import { runCli } from '../cli/main.ts';
 
-const command = process.argv[2];
-if (command === '--version' || command === '-v') {
-  process.stdout.write(`${VERSION}\n`);
-} else {
-  process.stderr.write(
-    `codex-oss ${VERSION}: '${command ?? ''}' is not implemented yet (install, doctor, start, stop and status are planned).\n` +
-      'Start the bridge with `npx opencode-bridge` (or `npm start` in a checkout) and configure Codex as the README shows.\n',
-  );
-  process.exit(2);
-}
+runCli(process.argv.slice(2), {
+  cwd: process.cwd(),
+  env: process.env,
+  stdout: (text) => process.stdout.write(text),
+  stderr: (text) => process.stderr.write(text),
+}).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`codex-oss: ${(error as Error)?.stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  },
+);
