@@ -2,6 +2,8 @@
  * `opencode-bridge`: start the bridge in the foreground. Configuration comes from the environment (README).
  */
 import { startBridge } from '../bridge/start.ts';
+import { parseBridgeRunArgs } from '../cli/daemon/bridge-run-args.ts';
+import { runSelfTest } from '../cli/self-test/run-self-test.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { withoutCredentials } from '../upstream/upstream-errors.ts';
@@ -17,13 +19,22 @@ async function main(): Promise<void> {
     process.stdout.write(
       `opencode-bridge ${VERSION}: OpenAI Responses API for Codex, served by open models on OpenCode Go.\n\n` +
         'Usage: opencode-bridge            (configured by environment variables; see README)\n' +
+        '       opencode-bridge --self-test  (offline check of translation and streaming)\n' +
         '  OPENCODE_GO_API_KEY   upstream key (required)\n' +
         '  PROXY_HOST/PROXY_PORT listen address (127.0.0.1:4000)\n' +
         '  PROXY_API_KEY         key clients must send (default: a generated token in the state directory)\n',
     );
     return;
   }
+  if (args.includes('--self-test')) {
+    process.exitCode = await runSelfTest({
+      stdout: (text) => process.stdout.write(text),
+      stderr: (text) => process.stderr.write(text),
+    });
+    return;
+  }
 
+  const runArgs = parseBridgeRunArgs(args);
   let config: ReturnType<typeof loadConfig>;
   try {
     config = loadConfig();
@@ -35,7 +46,7 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, path: config.logPath });
-  const bridge = await startBridge(config, logger);
+  const bridge = await startBridge(config, logger, { instanceId: runArgs.instanceId });
   const upstream = withoutCredentials(config.upstream.baseUrl);
   logger.info({ url: bridge.url, upstream, version: VERSION }, 'bridge listening');
   process.stderr.write(`opencode-bridge ${VERSION} listening on ${bridge.url}/v1 (upstream ${upstream})\n`);
@@ -46,13 +57,17 @@ async function main(): Promise<void> {
     );
   }
 
+  // The first signal drains in-flight streams (up to --drain-seconds); a second one closes them at once.
   let stopping = false;
   const stop = (signal: string) => {
-    if (stopping) return;
+    const draining = !stopping;
     stopping = true;
-    logger.info({ signal }, 'stopping');
-    bridge.close().then(
-      () => process.exit(0),
+    logger.info({ signal, drainSeconds: draining ? runArgs.drainSeconds : 0 }, 'stopping');
+    (draining ? bridge.drain(runArgs.drainSeconds * 1000) : bridge.close()).then(
+      (cutOff) => {
+        if (cutOff) logger.warn({ requests: cutOff }, 'drain deadline reached; closed requests still open');
+        process.exit(0);
+      },
       () => process.exit(1),
     );
   };

@@ -19,4 +19,6 @@ export interface BridgeDeps {
   limiter: ConcurrencyLimiter;
   breakers: BreakerRegistry;
   metrics: BridgeMetrics;
+  /** Which run of the bridge this is (GET /health reports both, so `codex-oss` can tell its bridge from others). */
+  instance?: { id: string; startedAt: number };
 }

@@ -4,9 +4,9 @@
  * stream with its reason. `open()` fails with a BridgeError before any output (the server answers with an HTTP
  * error); `events()` always ends with exactly one terminal event, whatever the upstream does.
  */
-import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BridgeError, toResponseFailure } from '../errors.ts';
+import { uniqueId } from '../ids.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import type { ResponseEvent, ResponseObject } from '../responses/output.ts';
@@ -32,7 +32,7 @@ export interface OssRunParams {
 }
 
 export function newResponseId(): string {
-  return `resp_${randomBytes(12).toString('hex')}`;
+  return uniqueId('resp');
 }
 
 function echoOf(request: ResponsesRequest): ResponseEcho {
@@ -119,9 +119,10 @@ export class OssRun {
       const attempt = this.#attempt;
       if (!attempt) throw new Error('OssRun.events() called before open()');
       try {
-        for await (const chunk of attempt.chunks()) {
+        for await (const batch of attempt.batches()) {
           this.#firstChunkAt ??= Date.now();
-          const events = this.translator.push(chunk);
+          const events: ResponseEvent[] = [];
+          for (const chunk of batch) events.push(...this.translator.push(chunk));
           if (events.length > 0) yield events;
         }
         if (!attempt.sawDone && !this.translator.sawFinishReason) {

@@ -2,6 +2,8 @@
  * Wires the pieces together and listens: state store, secrets, catalog, HTTP app. Used by the CLI, the tests and
  * the benchmarks alike.
  */
+import { randomUUID } from 'node:crypto';
+import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
@@ -25,12 +27,29 @@ export interface RunningBridge {
   /** Where the generated local token lives, when no PROXY_API_KEY/LITELLM_MASTER_KEY was configured. */
   tokenFile: string | undefined;
   deps: BridgeDeps;
+  /** Random id of this run; GET /health reports it. */
+  instanceId: string;
+  /**
+   * Graceful stop: stops accepting connections, lets in-flight requests (streams included) finish for up to
+   * `deadlineMs`, then closes. Resolves to the number of requests that were still open at the deadline.
+   */
+  drain(deadlineMs: number): Promise<number>;
   close(): Promise<void>;
+}
+
+export interface StartOptions {
+  /** Defaults to a random UUID; `codex-oss start` passes its own so it can recognise the process later. */
+  instanceId?: string;
 }
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
 
-export async function startBridge(config: Config, logger: Logger): Promise<RunningBridge> {
+export async function startBridge(
+  config: Config,
+  logger: Logger,
+  options: StartOptions = {},
+): Promise<RunningBridge> {
+  const instance = { id: options.instanceId ?? randomUUID(), startedAt: Date.now() };
   const store = openStore(config.state.dbPath, config.state);
   store.prune();
   const pruneTimer = setInterval(() => {
@@ -69,6 +88,7 @@ export async function startBridge(config: Config, logger: Logger): Promise<Runni
     limiter,
     breakers,
     metrics: new BridgeMetrics({ limiter, breakers }),
+    instance,
   };
   const app = createApp(deps, apiKey);
 
@@ -77,27 +97,43 @@ export async function startBridge(config: Config, logger: Logger): Promise<Runni
     server.once('listening', resolve);
     server.once('error', reject);
   });
+  const openResponses = new Set<ServerResponse>();
+  let draining = false;
+  server.on('request', (_request, response: ServerResponse) => {
+    // While draining, answers close their connection so keep-alive clients reconnect elsewhere.
+    if (draining) response.shouldKeepAlive = false;
+    openResponses.add(response);
+    response.once('close', () => openResponses.delete(response));
+  });
+  let stoppedListening: Promise<void> | undefined;
+  const stopListening = () => {
+    stoppedListening ??= new Promise<void>((resolve) => server.close(() => resolve()));
+  };
   const { port } = server.address() as AddressInfo;
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host}:${port}`;
 
   let closing: Promise<void> | undefined;
-  return {
-    url,
-    port,
-    apiKey,
-    tokenFile: localToken?.file,
-    deps,
-    close() {
-      closing ??= (async () => {
-        clearInterval(pruneTimer);
-        await new Promise<void>((resolve) => {
-          server.close(() => resolve());
-          (server as { closeAllConnections?: () => void }).closeAllConnections?.();
-        });
-        store.close();
-      })();
-      return closing;
-    },
+  const close = (): Promise<void> => {
+    closing ??= (async () => {
+      clearInterval(pruneTimer);
+      stopListening();
+      (server as { closeAllConnections?: () => void }).closeAllConnections?.();
+      await stoppedListening;
+      store.close();
+    })();
+    return closing;
   };
+  const drain = async (deadlineMs: number): Promise<number> => {
+    draining = true;
+    stopListening();
+    const deadline = Date.now() + deadlineMs;
+    while (openResponses.size > 0 && Date.now() < deadline) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const cutOff = openResponses.size;
+    await close();
+    return cutOff;
+  };
+  return { url, port, apiKey, tokenFile: localToken?.file, deps, instanceId: instance.id, drain, close };
 }

@@ -100,10 +100,10 @@ export class UpstreamAttempt {
     });
   }
 
-  /** The upstream's chunks; any chunk (reasoning included) counts as activity for the idle timeout. */
-  async *chunks(): AsyncGenerator<ChatChunk> {
+  /** The upstream's chunks, a socket read at a time; any chunk (reasoning included) counts as activity. */
+  async *batches(): AsyncGenerator<ChatChunk[]> {
     const opened = this.#opened;
-    if (!opened) throw new Error('UpstreamAttempt.chunks() before open()');
+    if (!opened) throw new Error('UpstreamAttempt.batches() before open()');
     const idleSeconds = this.#deps.config.resilience.timeouts.idleSeconds;
     const idleError = () =>
       timeoutError(
@@ -111,18 +111,20 @@ export class UpstreamAttempt {
         'The upstream went silent for longer than UPSTREAM_IDLE_TIMEOUT_SECONDS',
         idleSeconds,
       );
-    for await (const chunk of opened.chunks) {
+    for await (const batch of opened.batches) {
       if (!this.#sawChunk) {
         this.#sawChunk = true;
         clearTimeout(this.#firstByte);
         const seconds = (Date.now() - (this.#sentAt ?? Date.now())) / 1000;
         this.#deps.metrics.upstreamFirstByte.observe({ model: this.model.upstreamModel }, seconds);
       }
-      clearTimeout(this.#idle);
-      // Not kept in #timers: it is replaced on every chunk and cleared on its own.
-      this.#idle = setTimeout(() => this.#abort.abort(idleError()), idleSeconds * 1000);
-      this.#idle.unref();
-      yield chunk;
+      // Re-armed rather than recreated on every batch: a timer per chunk costs more than the chunk.
+      if (this.#idle) this.#idle.refresh();
+      else {
+        this.#idle = setTimeout(() => this.#abort.abort(idleError()), idleSeconds * 1000);
+        this.#idle.unref();
+      }
+      yield batch;
     }
   }
 
@@ -141,7 +143,9 @@ export class UpstreamAttempt {
     for (const timer of this.#timers) clearTimeout(timer);
     clearTimeout(this.#idle);
     this.#unlink();
-    if (!this.#abort.signal.aborted) this.#abort.abort(new Error('upstream attempt finished'));
+    // A completed call has nothing left to cancel; anything else may still hold a socket or a queue place.
+    if (outcome !== 'success' && !this.#abort.signal.aborted)
+      this.#abort.abort(new Error('upstream attempt ended'));
     this.#slot?.release();
     if (this.#sentAt !== undefined) {
       const seconds = (Date.now() - this.#sentAt) / 1000;

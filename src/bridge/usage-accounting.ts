@@ -32,10 +32,31 @@ export function recordUsage(
   });
 }
 
+/** Requests per model in the window, read from the store at most once a minute and counted locally between. */
+const windowCache = new WeakMap<BridgeDeps, Map<string, { requests: number; readAt: number }>>();
+const REREAD_MS = 60_000;
+
+function requestsInWindow(deps: BridgeDeps, model: string): number {
+  let cache = windowCache.get(deps);
+  if (!cache) {
+    cache = new Map();
+    windowCache.set(deps, cache);
+  }
+  const cached = cache.get(model);
+  const now = Date.now();
+  if (cached && now - cached.readAt < REREAD_MS) {
+    cached.requests += 1;
+    return cached.requests;
+  }
+  const requests = deps.store.usageWindow(model, now).requests;
+  cache.set(model, { requests, readAt: now });
+  return requests;
+}
+
 function warnNearLimit(deps: BridgeDeps, model: string): void {
   const limit = fiveHourRequestLimit(model);
   if (!limit) return;
-  const { requests } = deps.store.usageWindow(model);
+  const requests = requestsInWindow(deps, model);
   // Warn once at the threshold and then every 5% beyond it, not on every request.
   const threshold = Math.ceil(limit * WARN_AT);
   if (requests >= threshold && (requests - threshold) % Math.max(1, Math.ceil(limit * 0.05)) === 0) {

@@ -2,5 +2,9 @@
  * The codex-oss commands. Each lives in its own module; add new ones here.
  */
 import type { Command } from './command.ts';
+import { startCommand } from './daemon/start-command.ts';
+import { statusCommand } from './daemon/status-command.ts';
+import { stopCommand } from './daemon/stop-command.ts';
+import { selfTestCommand } from './self-test/self-test-command.ts';
 
-export const COMMANDS: readonly Command[] = [];
+export const COMMANDS: readonly Command[] = [startCommand, stopCommand, statusCommand, selfTestCommand];

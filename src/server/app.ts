@@ -2,17 +2,18 @@
  * The HTTP app: a Hono value that tests can call without a socket (`app.request(...)`). Routes are served both
  * under /v1 (Codex's `base_url = ".../v1"`) and at the root.
  */
-import { randomBytes } from 'node:crypto';
+import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { BridgeDeps } from '../bridge/deps.ts';
 import { asBridgeError, BridgeError, toOpenAIErrorBody } from '../errors.ts';
+import { uniqueId } from '../ids.ts';
 import { healthReport, modelList } from './info-routes.ts';
 import { handleCreateResponse, handleGetResponse } from './responses-route.ts';
 import { bearerAuth, hostGuard } from './security.ts';
 
-type Env = { Variables: { requestId: string } };
+type Env = { Variables: { requestId: string }; Bindings: Partial<HttpBindings> };
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
@@ -56,8 +57,7 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
   });
   app.use('*', async (c, next) => {
     const presented = c.req.header('x-request-id');
-    const requestId =
-      presented && REQUEST_ID.test(presented) ? presented : `req_${randomBytes(12).toString('hex')}`;
+    const requestId = presented && REQUEST_ID.test(presented) ? presented : uniqueId('req');
     c.set('requestId', requestId);
     c.header('x-request-id', requestId);
     await next();
@@ -88,7 +88,9 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
         },
       }),
     );
-    app.post(`${prefix}/responses`, (c) => handleCreateResponse(deps, c.req.raw, c.get('requestId')));
+    app.post(`${prefix}/responses`, (c) =>
+      handleCreateResponse(deps, c.req.raw, c.get('requestId'), c.env?.outgoing),
+    );
     app.get(`${prefix}/responses/:id`, (c) => handleGetResponse(deps, c.req.param('id')));
     app.get(`${prefix}/models`, (c) => c.json(modelList(deps)));
     app.all(`${prefix}/responses`, (c) => methodNotAllowed(c.req.method, c.req.path, 'POST'));

@@ -48,6 +48,8 @@ export function healthReport(deps: BridgeDeps) {
   return {
     status: 'ok',
     version: VERSION,
+    instance_id: deps.instance?.id ?? null,
+    uptime_seconds: deps.instance ? Math.floor((Date.now() - deps.instance.startedAt) / 1000) : null,
     mode: config.gpt.strategy === 'openai' ? 'router' : 'oss-only',
     gpt_model_strategy: config.gpt.strategy,
     upstream: {

@@ -6,10 +6,13 @@
  * timer where SSE comments do not) keep the client alive through long silences.
  */
 
+import type { ServerResponse } from 'node:http';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { OssRun } from '../bridge/oss-run.ts';
 import { asBridgeError } from '../errors.ts';
 import type { ResponseEvent } from '../responses/output.ts';
 import { formatSseEvents, SSE_HEADERS } from './sse.ts';
+import { nodeSink, type SseSink, webSink } from './sse-sink.ts';
 
 type Settled = { ok: true } | { ok: false; error: unknown };
 
@@ -35,6 +38,8 @@ function settle(promise: Promise<void>): Promise<Settled> {
 export interface RespondOptions {
   heartbeatMs: number;
   requestId: string;
+  /** Node's response object, when served by Node: SSE is then written to it directly. */
+  outgoing?: ServerResponse;
 }
 
 export async function respondWithRun(
@@ -49,10 +54,14 @@ export async function respondWithRun(
     throw asBridgeError(early.error);
   }
   if (!stream) return respondJson(run, opening);
-  return new Response(sseBody(run, opening, options.heartbeatMs), {
-    status: 200,
-    headers: { ...SSE_HEADERS, 'x-request-id': options.requestId },
-  });
+  const headers = { ...SSE_HEADERS, 'x-request-id': options.requestId };
+  if (options.outgoing) {
+    void pumpSse(run, opening, options.heartbeatMs, nodeSink(options.outgoing, headers));
+    return RESPONSE_ALREADY_SENT;
+  }
+  const { sink, body } = webSink();
+  void pumpSse(run, opening, options.heartbeatMs, sink);
+  return new Response(body, { status: 200, headers });
 }
 
 async function respondJson(run: OssRun, opening: Promise<Settled>): Promise<Response> {
@@ -72,86 +81,56 @@ async function respondJson(run: OssRun, opening: Promise<Settled>): Promise<Resp
   return Response.json(response);
 }
 
-function sseBody(run: OssRun, opening: Promise<Settled>, heartbeatMs: number): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let closed = false;
-  let lastWrite = 0;
-  let heartbeat: NodeJS.Timeout | undefined;
-  let finished = false;
-  let resumePump: (() => void) | undefined;
-  const resume = () => {
-    resumePump?.();
-    resumePump = undefined;
+/**
+ * Streams a run to a sink: lifecycle events at once, heartbeats while the upstream is silent, every batch of
+ * events as one write, waiting while the client is behind; exactly one terminal event; the end of the body right
+ * after it. A client that goes away aborts the run (and with it the upstream call).
+ */
+async function pumpSse(
+  run: OssRun,
+  opening: Promise<Settled>,
+  heartbeatMs: number,
+  sink: SseSink,
+): Promise<void> {
+  let clientGone = false;
+  let lastWrite = Date.now();
+  const write = (events: readonly ResponseEvent[]): boolean => {
+    if (clientGone || events.length === 0) return true;
+    lastWrite = Date.now();
+    return sink.write(formatSseEvents(events));
   };
-
-  const stop = (controller: ReadableStreamDefaultController<Uint8Array> | undefined) => {
-    if (closed) return;
-    closed = true;
-    clearInterval(heartbeat);
-    try {
-      controller?.close();
-    } catch {
-      // already closed by a cancel
-    }
-  };
-
-  return new ReadableStream<Uint8Array>(
-    {
-      start(controller) {
-        run.metrics.activeStreams.inc();
-        const write = (events: readonly ResponseEvent[]) => {
-          if (closed || events.length === 0) return;
-          lastWrite = Date.now();
-          controller.enqueue(encoder.encode(formatSseEvents(events)));
-        };
-        write(run.translator.start());
-        heartbeat = setInterval(
-          () => {
-            if (!closed && !run.translator.finished && Date.now() - lastWrite >= heartbeatMs) {
-              write([run.translator.heartbeat()]);
-            }
-          },
-          Math.max(10, Math.floor(heartbeatMs / 2)),
-        );
-        heartbeat.unref();
-
-        void (async () => {
-          try {
-            const opened = await opening;
-            if (!opened.ok) {
-              write(run.failWith(opened.error));
-            } else {
-              for await (const batch of run.events()) {
-                write(batch);
-                // Backpressure: a slow client slows the reading of the upstream instead of filling memory.
-                if (!closed && (controller.desiredSize ?? 1) <= 0) {
-                  await new Promise<void>((resolve) => {
-                    resumePump = resolve;
-                  });
-                }
-              }
-            }
-          } catch (error) {
-            if (!run.translator.finished) write(run.failWith(error));
-          } finally {
-            run.metrics.activeStreams.dec();
-            finished = true;
-            run.complete(closed && !run.translator.finished);
-            stop(controller);
-          }
-        })();
-      },
-      pull() {
-        resume();
-      },
-      cancel() {
-        // The client disconnected: stop the upstream at once; the pump's finally block logs and cleans up.
-        closed = true;
-        clearInterval(heartbeat);
-        if (!finished) run.abort();
-        resume();
-      },
+  sink.onClientGone(() => {
+    clientGone = true;
+    run.abort();
+  });
+  run.metrics.activeStreams.inc();
+  const heartbeat = setInterval(
+    () => {
+      if (!clientGone && !run.translator.finished && Date.now() - lastWrite >= heartbeatMs) {
+        write([run.translator.heartbeat()]);
+      }
     },
-    new CountQueuingStrategy({ highWaterMark: 64 }),
+    Math.max(10, Math.floor(heartbeatMs / 2)),
   );
+  heartbeat.unref();
+  try {
+    write(run.translator.start());
+    const opened = await opening;
+    if (!opened.ok) {
+      write(run.failWith(opened.error));
+    } else {
+      for await (const batch of run.events()) {
+        // Backpressure: a slow client slows the reading of the upstream instead of filling memory.
+        if (!write(batch) && !clientGone) await sink.drained();
+      }
+    }
+  } catch (error) {
+    if (!run.translator.finished && !clientGone) write(run.failWith(error));
+  } finally {
+    clearInterval(heartbeat);
+    // The body ends right after the terminal event; bookkeeping (state, usage, the log line) comes after.
+    sink.end();
+    run.metrics.activeStreams.dec();
+    run.complete(clientGone && !run.translator.finished);
+  }
 }

@@ -1,6 +1,7 @@
 /**
  * POST /v1/responses and GET /v1/responses/{id}.
  */
+import type { ServerResponse } from 'node:http';
 import type { BridgeDeps } from '../bridge/deps.ts';
 import { passThroughToOpenAI } from '../bridge/openai-passthrough.ts';
 import { OssRun } from '../bridge/oss-run.ts';
@@ -42,6 +43,7 @@ export async function handleCreateResponse(
   deps: BridgeDeps,
   incoming: Request,
   requestId: string,
+  outgoing?: ServerResponse,
 ): Promise<Response> {
   const rawBody = await incoming.text();
   const request = parseResponsesRequest(parseJsonBody(rawBody));
@@ -61,6 +63,7 @@ export async function handleCreateResponse(
   return respondWithRun(run, request.stream === true, {
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
     requestId,
+    outgoing,
   });
 }
 

@@ -158,6 +158,7 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       db.exec('BEGIN');
       try {
         for (const record of records) {
+          if (!record.text && record.calls.length === 0) continue;
           if (record.itemId)
             putReasoning.run(scopedKey('item', scope, record.itemId), record.text, model, now);
           for (const callId of record.callIds)

@@ -5,7 +5,7 @@
  * AES-256-GCM under a local key, and opens it when the item comes back. A blob that is not ours (OpenAI's own,
  * or tampered with) fails authentication and is reported as unreadable, never trusted.
  */
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 
 export interface SealedReasoning {
   /** The upstream's reasoning text exactly as it was streamed. */
@@ -36,10 +36,12 @@ export const REASONING_KEY_BYTES = 32;
 export function createReasoningCarrier(key: Buffer): ReasoningCarrier {
   if (key.length !== REASONING_KEY_BYTES)
     throw new Error(`reasoning key must be ${REASONING_KEY_BYTES} bytes`);
+  // A KeyObject once, rather than a raw buffer imported again on every seal and open.
+  const secret = createSecretKey(key);
   return {
     seal(reasoning) {
       const iv = randomBytes(IV_BYTES);
-      const cipher = createCipheriv('aes-256-gcm', key, iv).setAAD(AAD);
+      const cipher = createCipheriv('aes-256-gcm', secret, iv).setAAD(AAD);
       const ciphertext = Buffer.concat([cipher.update(JSON.stringify(reasoning), 'utf8'), cipher.final()]);
       return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');
     },
@@ -48,7 +50,7 @@ export function createReasoningCarrier(key: Buffer): ReasoningCarrier {
       try {
         const raw = Buffer.from(blob.slice(PREFIX.length), 'base64url');
         if (raw.length < IV_BYTES + TAG_BYTES) return { ok: false, why: 'tampered' };
-        const decipher = createDecipheriv('aes-256-gcm', key, raw.subarray(0, IV_BYTES)).setAAD(AAD);
+        const decipher = createDecipheriv('aes-256-gcm', secret, raw.subarray(0, IV_BYTES)).setAAD(AAD);
         decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
         const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
         const parsed = JSON.parse(plain.toString('utf8')) as Partial<SealedReasoning>;

@@ -262,7 +262,10 @@ export class ChatToResponsesTranslator {
   }
 
   #event(body: ResponseEventBody): ResponseEvent {
-    return { ...body, sequence_number: this.#sequence++ } as ResponseEvent;
+    // Every body is a fresh literal: numbering it in place saves a copy per delta.
+    const event = body as ResponseEvent;
+    event.sequence_number = this.#sequence++;
+    return event;
   }
 
   #nextItemId(prefix: string): string {

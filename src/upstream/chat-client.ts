@@ -6,11 +6,10 @@
 import type { BridgeError } from '../errors.ts';
 import type { ChatChunk, ChatRequest } from './chat-types.ts';
 import {
-  isJsonResponse,
   parseJsonObject,
   postToUpstream,
   readJsonBody,
-  sseMessages,
+  sseMessageBatches,
   UpstreamStreamError,
 } from './http.ts';
 import { upstreamHttpError } from './upstream-errors.ts';
@@ -32,8 +31,11 @@ export interface UpstreamCallOptions {
 }
 
 export interface OpenedChatStream {
-  /** Chat-shaped chunks, whatever the wire (other wires are normalised to this shape by their adapter). */
-  chunks: AsyncIterable<ChatChunk>;
+  /**
+   * Chat-shaped chunks, whatever the wire (other wires are normalised to this shape by their adapter), in batches:
+   * all the chunks one socket read brought, so they become one write to the client.
+   */
+  batches: AsyncIterable<ChatChunk[]>;
   /** True when the upstream signalled the normal end of the message (`[DONE]`, `message_stop`). */
   readonly sawDone: boolean;
 }
@@ -66,29 +68,42 @@ export async function openChatCompletion(
     signal: call.signal,
     model: call.model,
   });
-  if (isJsonResponse(response)) {
+  if (response.isJson) {
     // A non-streaming completion (UPSTREAM_STREAM=0, or an upstream that ignores `stream`): one chunk.
     const completion = await readJsonBody<ChatChunk>(response, call.model);
-    const chunks = (async function* () {
+    const batches = (async function* () {
       if (completion.error) throw errorInBody(completion.error, call.model);
-      yield completion;
+      yield [completion];
     })();
-    return { chunks, sawDone: true };
+    return { batches, sawDone: true };
   }
   const state = { sawDone: false };
-  async function* chunks(): AsyncGenerator<ChatChunk> {
-    for await (const message of sseMessages(response.body, call.signal)) {
-      if (message.data === '[DONE]') {
-        state.sawDone = true;
-        return;
+  async function* batches(): AsyncGenerator<ChatChunk[]> {
+    for await (const messages of sseMessageBatches(response, call.signal, () => state.sawDone)) {
+      const chunks: ChatChunk[] = [];
+      let broken: unknown;
+      for (const message of messages) {
+        if (message.data === '[DONE]') {
+          state.sawDone = true;
+          break;
+        }
+        try {
+          const chunk = parseJsonObject<ChatChunk>(message.data, 'a chunk');
+          if (chunk.error) throw errorInBody(chunk.error, call.model);
+          chunks.push(chunk);
+        } catch (error) {
+          broken = error;
+          break;
+        }
       }
-      const chunk = parseJsonObject<ChatChunk>(message.data, 'a chunk');
-      if (chunk.error) throw errorInBody(chunk.error, call.model);
-      yield chunk;
+      // What arrived before a bad chunk is still passed on; then the stream fails.
+      if (chunks.length > 0) yield chunks;
+      if (broken) throw broken;
+      if (state.sawDone) return;
     }
   }
   return {
-    chunks: chunks(),
+    batches: batches(),
     get sawDone() {
       return state.sawDone;
     },

@@ -1,8 +1,11 @@
 /**
- * What every upstream wire shares: one POST whose HTTP errors become BridgeErrors before anything is read, a
- * server-sent-event reader that turns a broken connection into UpstreamStreamError (or the abort's own reason:
- * client gone, or one of the bridge's timeouts), and strict JSON parsing of what arrives.
+ * What every upstream wire shares: one POST (undici's `request`, no web streams on the hot path) whose HTTP errors
+ * become BridgeErrors before anything is read; a server-sent-event reader that yields all events of one socket
+ * read together (so one upstream read becomes one client write) and turns a broken connection into
+ * UpstreamStreamError, or into the abort's own reason (client gone, or one of the bridge's timeouts); strict JSON
+ * parsing of what arrives.
  */
+import { request } from 'undici';
 import { BridgeError } from '../errors.ts';
 import { type SseMessage, SseParser } from './sse-parser.ts';
 import { upstreamConnectError, upstreamHttpError } from './upstream-errors.ts';
@@ -31,15 +34,28 @@ export interface UpstreamPost {
   model: string;
 }
 
+/** An accepted (2xx) upstream answer whose body has not been read yet. */
+export interface UpstreamBody {
+  isJson: boolean;
+  /** The raw body, chunk by chunk. */
+  chunks: AsyncIterable<Buffer>;
+  text(): Promise<string>;
+  /**
+   * Stops reading. After the message is complete the rest (usually nothing) is drained briefly so the
+   * connection can be reused (a new TLS handshake per request would cost far more); otherwise it is cut.
+   */
+  release(complete: boolean): void;
+}
+
+type RequestBody = Awaited<ReturnType<typeof request>>['body'];
+
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 
-/** POSTs JSON; resolves with a 2xx response that has a body, or throws the mapped error. */
-export async function postToUpstream(
-  post: UpstreamPost,
-): Promise<Response & { body: ReadableStream<Uint8Array> }> {
-  let response: Response;
+/** POSTs JSON; resolves with a 2xx body, or throws the mapped error. */
+export async function postToUpstream(post: UpstreamPost): Promise<UpstreamBody> {
+  let response: Awaited<ReturnType<typeof request>>;
   try {
-    response = await fetch(post.url, {
+    response = await request(post.url, {
       method: 'POST',
       headers: post.headers,
       body: JSON.stringify(post.body),
@@ -49,43 +65,58 @@ export async function postToUpstream(
     if (post.signal.aborted) throw post.signal.reason;
     throw upstreamConnectError(error, post.baseUrl);
   }
-  if (!response.ok) {
-    const text = await readBounded(response, MAX_ERROR_BODY_BYTES);
-    throw upstreamHttpError(response.status, text, response.headers.get('retry-after'), post.model);
+  const { statusCode, headers, body } = response;
+  if (statusCode < 200 || statusCode >= 300) {
+    const text = await readBounded(body, MAX_ERROR_BODY_BYTES);
+    throw upstreamHttpError(statusCode, text, headerValue(headers['retry-after']), post.model);
   }
-  if (!response.body)
-    throw new BridgeError({ status: 502, code: 'upstream_error', message: 'The upstream sent no body.' });
-  return response as Response & { body: ReadableStream<Uint8Array> };
-}
-
-export function isJsonResponse(response: Response): boolean {
-  return (response.headers.get('content-type') ?? '').includes('application/json');
-}
-
-/** The events of an SSE body, until it ends. */
-export async function* sseMessages(
-  body: ReadableStream<Uint8Array>,
-  signal: AbortSignal,
-): AsyncGenerator<SseMessage> {
-  const parser = new SseParser();
-  const reader = body.getReader();
-  try {
-    for (;;) {
-      let read: Awaited<ReturnType<typeof reader.read>>;
-      try {
-        read = await reader.read();
-      } catch (error) {
-        if (signal.aborted) throw signal.reason;
-        throw new UpstreamStreamError(
-          'upstream_disconnected',
-          `The upstream connection broke mid-stream: ${describe(error)}`,
-        );
+  return {
+    isJson: (headerValue(headers['content-type']) ?? '').includes('application/json'),
+    chunks: body as AsyncIterable<Buffer>,
+    text: () => body.text(),
+    release: (complete) => {
+      if (!complete) {
+        body.destroy();
+        return;
       }
-      yield* read.done ? parser.end() : parser.push(read.value);
-      if (read.done) return;
+      body.dump({ limit: 128 * 1024, signal: AbortSignal.timeout(1000) }).catch(() => body.destroy());
+    },
+  };
+}
+
+function headerValue(value: string | string[] | undefined): string | null {
+  return (Array.isArray(value) ? value[0] : value) ?? null;
+}
+
+/** The events of an SSE body until it ends, one array per socket read. */
+export async function* sseMessageBatches(
+  body: UpstreamBody,
+  signal: AbortSignal,
+  /** Whether the consumer has the whole message (e.g. saw `[DONE]`) if it stops early: then the connection is kept. */
+  isComplete: () => boolean = () => false,
+): AsyncGenerator<SseMessage[]> {
+  const parser = new SseParser();
+  let ended = false;
+  try {
+    try {
+      for await (const bytes of body.chunks) {
+        const messages = parser.push(bytes);
+        if (messages.length > 0) yield messages;
+      }
+    } catch (error) {
+      if (signal.aborted) throw signal.reason;
+      throw new UpstreamStreamError(
+        'upstream_disconnected',
+        `The upstream connection broke mid-stream: ${describe(error)}`,
+      );
     }
+    ended = true;
+    const rest = parser.end();
+    if (rest.length > 0) yield rest;
   } finally {
-    reader.cancel().catch(() => {});
+    // Stopped early (our consumer finished or failed): release the socket; after a normal end there is nothing to do.
+    // Stopped early (the consumer has the whole message, or failed): release the socket.
+    if (!ended) body.release(isComplete() && !signal.aborted);
   }
 }
 
@@ -102,8 +133,8 @@ export function parseJsonObject<T>(data: string, what: string): T {
   );
 }
 
-export async function readJsonBody<T>(response: Response, model: string): Promise<T> {
-  const text = await response.text();
+export async function readJsonBody<T>(body: UpstreamBody, model: string): Promise<T> {
+  const text = await body.text();
   try {
     return JSON.parse(text) as T;
   } catch {
@@ -116,27 +147,25 @@ export async function readJsonBody<T>(response: Response, model: string): Promis
   }
 }
 
-async function readBounded(response: Response, limit: number): Promise<string> {
-  if (!response.body) return '';
-  const reader = response.body.getReader();
-  const parts: Uint8Array[] = [];
+async function readBounded(body: RequestBody, limit: number): Promise<string> {
+  const parts: Buffer[] = [];
   let size = 0;
   try {
-    while (size < limit) {
-      const { done, value } = await reader.read();
-      if (done) break;
-      parts.push(value);
-      size += value.byteLength;
+    for await (const part of body as AsyncIterable<Buffer>) {
+      parts.push(part);
+      size += part.byteLength;
+      if (size >= limit) break;
     }
   } catch {
     // A body cut short still tells us something.
   } finally {
-    reader.cancel().catch(() => {});
+    body.destroy();
   }
   return Buffer.concat(parts).toString('utf8').slice(0, limit);
 }
 
 function describe(error: unknown): string {
+  const code = (error as { code?: string })?.code;
   const cause = (error as { cause?: { code?: string } })?.cause?.code;
-  return cause ?? (error instanceof Error ? error.message : String(error));
+  return cause ?? code ?? (error instanceof Error ? error.message : String(error));
 }

@@ -171,8 +171,13 @@ export function withoutCredentials(url: string): string {
 
 /** Network-level failure reaching the upstream (DNS, refused, reset, TLS), or a request fetch refused to send. */
 export function upstreamConnectError(error: unknown, baseUrl: string): BridgeError {
-  if (!(error as { cause?: unknown })?.cause) {
-    // fetch threw before any network activity (e.g. an invalid header value): a bridge bug, not an upstream fault.
+  const code = (error as { code?: string })?.code;
+  const local = code
+    ? code === 'UND_ERR_INVALID_ARG' || code === 'ERR_INVALID_ARG_TYPE'
+    : !(error as { cause?: unknown })?.cause;
+  if (local) {
+    // The request was refused before any network activity (e.g. an invalid header value): a bridge bug, not an
+    // upstream fault.
     return new BridgeError({
       status: 500,
       code: 'server_error',

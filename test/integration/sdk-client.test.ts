@@ -106,6 +106,18 @@ describe('openai SDK against the bridge', () => {
     expect(sent.properties.mode).not.toHaveProperty('type');
   });
 
+  it('reuses the upstream connection across requests (no new TCP or TLS handshake per turn)', async () => {
+    const before = t.upstream.stats().totalConnections;
+    for (const text of ['one', 'two', 'three']) {
+      t.upstream.enqueue(textReply(text));
+      const final = await t.client.responses
+        .stream({ model: 'ocg-deepseek-v4-flash', input: 'x' })
+        .finalResponse();
+      expect(final.output_text).toBe(text);
+    }
+    expect(t.upstream.stats().totalConnections - before).toBeLessThanOrEqual(1);
+  });
+
   it('keeps text that arrives in many small pieces intact, including multi-byte characters', async () => {
     const text = 'Grüße — 你好 — 👋🏽 done.';
     t.upstream.enqueue(textReply(text, { chunkSize: 1 }));

@@ -46,6 +46,8 @@ export interface MockUpstreamStats {
   maxInFlightByModel: Record<string, number>;
   /** TCP connections currently open to the mock. */
   openSockets: number;
+  /** TCP connections ever opened to the mock (keep-alive reuse keeps this low). */
+  totalConnections: number;
 }
 
 export interface MockUpstream {
@@ -95,6 +97,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
   const inFlightByModel = new Map<string, number>();
   const maxInFlightByModel = new Map<string, number>();
   let maxInFlight = 0;
+  let totalConnections = 0;
   let handler: ScriptHandler = () => DEFAULT_REPLY;
   let callIndex = 0;
   let closing = false;
@@ -206,6 +209,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
     });
   });
   server.on('connection', (socket) => {
+    totalConnections += 1;
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
@@ -223,6 +227,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       maxInFlight,
       maxInFlightByModel: Object.fromEntries(maxInFlightByModel),
       openSockets: sockets.size,
+      totalConnections,
     }),
     script: (next) => {
       handler = next;

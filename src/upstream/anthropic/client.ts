@@ -9,7 +9,7 @@ import {
   upstreamHeaders,
 } from '../chat-client.ts';
 import type { ChatChunk } from '../chat-types.ts';
-import { isJsonResponse, parseJsonObject, postToUpstream, readJsonBody, sseMessages } from '../http.ts';
+import { parseJsonObject, postToUpstream, readJsonBody, sseMessageBatches } from '../http.ts';
 import { MessagesStreamNormalizer } from './stream-normalizer.ts';
 import type { MessagesEvent, MessagesRequest } from './types.ts';
 
@@ -33,23 +33,36 @@ export async function openMessages(
     model: call.model,
   });
   const normalizer = new MessagesStreamNormalizer();
-  if (isJsonResponse(response)) {
+  if (response.isJson) {
     const message = await readJsonBody<Record<string, unknown>>(response, call.model);
-    const chunks = (async function* () {
-      for (const event of eventsOfMessage(message)) yield* normalizer.push(event, call.model);
+    const batches = (async function* () {
+      yield eventsOfMessage(message).flatMap((event) => normalizer.push(event, call.model));
     })();
-    return { chunks, sawDone: true };
+    return { batches, sawDone: true };
   }
-  async function* chunks(): AsyncGenerator<ChatChunk> {
-    for await (const message of sseMessages(response.body, call.signal)) {
-      const event = parseJsonObject<MessagesEvent>(message.data, 'an event');
-      event.type ??= message.event ?? '';
-      yield* normalizer.push(event, call.model);
+  async function* batches(): AsyncGenerator<ChatChunk[]> {
+    for await (const messages of sseMessageBatches(response, call.signal, () => normalizer.sawStop)) {
+      const chunks: ChatChunk[] = [];
+      let broken: unknown;
+      for (const message of messages) {
+        try {
+          const event = parseJsonObject<MessagesEvent>(message.data, 'an event');
+          event.type ??= message.event ?? '';
+          chunks.push(...normalizer.push(event, call.model));
+        } catch (error) {
+          broken = error;
+          break;
+        }
+        if (normalizer.sawStop) break;
+      }
+      // What arrived before a bad event is still passed on; then the stream fails.
+      if (chunks.length > 0) yield chunks;
+      if (broken) throw broken;
       if (normalizer.sawStop) return;
     }
   }
   return {
-    chunks: chunks(),
+    batches: batches(),
     get sawDone() {
       return normalizer.sawStop;
     },

@@ -1,0 +1,69 @@
+/**
+ * The `[model_providers.opencode_bridge]` table Codex needs to reach the bridge. It lives where Codex reads provider
+ * definitions — the user-level config or a profile file — never in the project's `.codex/config.toml`, which Codex
+ * ignores for provider keys.
+ */
+import type { TomlTable } from '../toml/parse-toml.ts';
+import type { AuthMode } from './options.ts';
+
+export const BRIDGE_TOKEN_ENV = 'OPENCODE_BRIDGE_TOKEN';
+
+/** Thinking models can pause for minutes; the bridge heartbeats every 5 s, so this only catches a stuck bridge. */
+export const STREAM_IDLE_TIMEOUT_MS = 600_000;
+/** Codex's default; the bridge answers 429 with Retry-After, which Codex honours. */
+export const REQUEST_MAX_RETRIES = 4;
+/** Fewer than Codex's default 5: a retried stream repeats the items already received. */
+export const STREAM_MAX_RETRIES = 3;
+
+export const PROVIDER_COMMENTS = [
+  'Managed by `codex-oss install`: Codex reaches opencode-bridge, which serves OSS models (ocg-*) from OpenCode Go.',
+  'install resets the keys it writes here and keeps keys you add (--force drops them); nothing else in this file changes.',
+];
+
+/** Keys that select how Codex authenticates; only one way may be present. */
+const AUTH_KEYS = ['env_key', 'env_key_instructions', 'auth'];
+
+export interface ProviderSettings {
+  port: number;
+  auth: AuthMode;
+  /** Absolute path of the bridge's local token file. */
+  tokenFile: string;
+}
+
+export function bridgeBaseUrl(port: number): string {
+  return `http://127.0.0.1:${port}/v1`;
+}
+
+export function providerTable(settings: ProviderSettings): TomlTable {
+  const table: TomlTable = {
+    name: 'opencode-bridge',
+    base_url: bridgeBaseUrl(settings.port),
+    wire_api: 'responses',
+    request_max_retries: REQUEST_MAX_RETRIES,
+    stream_max_retries: STREAM_MAX_RETRIES,
+    stream_idle_timeout_ms: STREAM_IDLE_TIMEOUT_MS,
+  };
+  switch (settings.auth) {
+    case 'env':
+      table.env_key = BRIDGE_TOKEN_ENV;
+      table.env_key_instructions = `export ${BRIDGE_TOKEN_ENV}="$(cat '${settings.tokenFile}')"   # after the bridge has started once`;
+      return table;
+    case 'command':
+      // Codex runs the command for a token, caches it and runs it again after a 401. (Incompatible with env_key.)
+      table.auth = { command: 'cat', args: [settings.tokenFile] };
+      return table;
+    default: {
+      const unknown: never = settings.auth;
+      throw new Error(`unknown auth mode ${String(unknown)}`);
+    }
+  }
+}
+
+/** Our table merged over an existing one: our keys win, keys the user added stay (unless `force`). */
+export function mergeProviderTable(existing: unknown, ours: TomlTable, force: boolean): TomlTable {
+  if (force || typeof existing !== 'object' || existing === null || Array.isArray(existing)) return ours;
+  const extras = Object.entries(existing as TomlTable).filter(
+    ([key]) => !Object.hasOwn(ours, key) && !AUTH_KEYS.includes(key),
+  );
+  return { ...ours, ...Object.fromEntries(extras) };
+}

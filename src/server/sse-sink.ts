@@ -1,0 +1,91 @@
+/**
+ * Where SSE text goes: straight to Node's ServerResponse when the bridge runs on Node (strings written as they
+ * are, backpressure from `write()`'s return value and 'drain'), or into a web ReadableStream for other hosts (and
+ * Hono's `app.request` in tests). The pump in respond.ts only sees this interface.
+ */
+import type { ServerResponse } from 'node:http';
+
+export interface SseSink {
+  /** Queues text for the client; false when the client is behind and the writer should wait for `drained()`. */
+  write(text: string): boolean;
+  drained(): Promise<void>;
+  end(): void;
+  /** Called once if the client goes away before `end()`. */
+  onClientGone(listener: () => void): void;
+}
+
+export function nodeSink(res: ServerResponse, headers: Record<string, string>): SseSink {
+  res.writeHead(200, headers);
+  res.flushHeaders();
+  return {
+    write: (text) => !res.destroyed && res.write(text),
+    drained: () =>
+      new Promise<void>((resolve) => {
+        if (res.destroyed || !res.writableNeedDrain) return resolve();
+        const done = () => {
+          res.off('drain', done);
+          res.off('close', done);
+          resolve();
+        };
+        res.once('drain', done);
+        res.once('close', done);
+      }),
+    end: () => {
+      if (!res.destroyed && !res.writableEnded) res.end();
+    },
+    onClientGone: (listener) => {
+      res.once('close', () => {
+        if (!res.writableFinished) listener();
+      });
+    },
+  };
+}
+
+/** A sink backed by a web ReadableStream (returned as the Response body). */
+export function webSink(): { sink: SseSink; body: ReadableStream<Uint8Array> } {
+  const encoder = new TextEncoder();
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let closed = false;
+  let resume: (() => void) | undefined;
+  let gone: (() => void) | undefined;
+  const wake = () => {
+    resume?.();
+    resume = undefined;
+  };
+  const body = new ReadableStream<Uint8Array>(
+    {
+      start(streamController) {
+        controller = streamController;
+      },
+      pull: wake,
+      cancel() {
+        closed = true;
+        wake();
+        gone?.();
+      },
+    },
+    new CountQueuingStrategy({ highWaterMark: 64 }),
+  );
+  const sink: SseSink = {
+    write(text) {
+      if (closed) return false;
+      controller.enqueue(encoder.encode(text));
+      return (controller.desiredSize ?? 1) > 0;
+    },
+    drained: () =>
+      closed || (controller.desiredSize ?? 1) > 0
+        ? Promise.resolve()
+        : new Promise<void>((resolve) => {
+            resume = resolve;
+          }),
+    end() {
+      if (closed) return;
+      closed = true;
+      controller.close();
+    },
+    onClientGone(listener) {
+      gone = listener;
+    },
+  };
+  return { sink, body };
+}
