@@ -1,46 +1,13 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { doneItems, eventViolations } from '../../test/support/event-invariants.ts';
 import { readChunks } from '../../test/support/fixtures.ts';
+import { testCarrier, testTranslator } from '../../test/support/translator.ts';
 import type { ResponseEvent } from '../responses/output.ts';
 import type { ChatChunk } from '../upstream/chat-types.ts';
-import { createReasoningCarrier } from './reasoning-carrier.ts';
-import { ChatToResponsesTranslator, customToolInput, type StreamTranslatorOptions } from './stream.ts';
-import { ToolNames } from './tools.ts';
+import { customToolInput, type StreamTranslatorOptions } from './stream.ts';
 
-const carrier = createReasoningCarrier(randomBytes(32));
-
-function translator(overrides: Partial<StreamTranslatorOptions> = {}) {
-  const names = new ToolNames();
-  names.register({ kind: 'function', name: 'exec_command' });
-  names.register({ kind: 'function', name: 'view_image' });
-  names.register({ kind: 'custom', name: 'apply_patch' });
-  names.register({ kind: 'function', name: 'spawn_agent', namespace: 'multi_agent_v1' });
-  names.register({ kind: 'local_shell', name: 'local_shell' });
-  return new ChatToResponsesTranslator({
-    responseId: 'resp_test',
-    model: 'ocg-test',
-    upstreamModel: 'test-model',
-    createdAt: 1,
-    names,
-    carrier,
-    thinkTags: false,
-    exposeEmptyReasoningItem: false,
-    echo: {
-      instructions: null,
-      metadata: {},
-      parallel_tool_calls: true,
-      tool_choice: 'auto',
-      tools: [],
-      temperature: null,
-      top_p: null,
-      max_output_tokens: null,
-      previous_response_id: null,
-      store: false,
-    },
-    ...overrides,
-  });
-}
+const carrier = testCarrier;
+const translator = testTranslator;
 
 function run(
   chunks: ChatChunk[],

@@ -2,27 +2,17 @@
  * Metrics and logs: GET /metrics in Prometheus format behind the API key, one log line per request with the
  * request id, models, status, timings, tokens and attempt history, and no keys or prompt content in the logs.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { rateLimited, textReply } from '../mock-upstream/index.ts';
 import {
   BRIDGE_KEY,
   postResponses,
-  startTestBridge,
   type TestBridge,
   UPSTREAM_KEY,
+  useTestBridges,
 } from '../support/bridge-harness.ts';
 
-let open: TestBridge[] = [];
-afterEach(async () => {
-  await Promise.all(open.map((bridge) => bridge.close()));
-  open = [];
-});
-
-async function bridge(env: Record<string, string> = {}) {
-  const started = await startTestBridge({ env });
-  open.push(started);
-  return started;
-}
+const bridge = useTestBridges();
 
 async function metrics(t: TestBridge): Promise<string> {
   const response = await fetch(`${t.bridge.url}/metrics`, {

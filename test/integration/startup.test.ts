@@ -3,27 +3,11 @@
  * that never contain a key.
  */
 import { statSync } from 'node:fs';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { textReply } from '../mock-upstream/index.ts';
-import {
-  BRIDGE_KEY,
-  postResponses,
-  startTestBridge,
-  type TestBridge,
-  UPSTREAM_KEY,
-} from '../support/bridge-harness.ts';
+import { BRIDGE_KEY, postResponses, UPSTREAM_KEY, useTestBridges } from '../support/bridge-harness.ts';
 
-let open: TestBridge[] = [];
-afterEach(async () => {
-  await Promise.all(open.map((bridge) => bridge.close()));
-  open = [];
-});
-
-async function bridge(env: Record<string, string>) {
-  const started = await startTestBridge({ env });
-  open.push(started);
-  return started;
-}
+const bridge = useTestBridges();
 
 describe('start-up', () => {
   it('generates a local token (0600) when no key is configured and accepts only that token', async () => {

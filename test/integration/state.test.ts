@@ -2,9 +2,9 @@
  * State that outlives a request: stored responses (store=true, previous_response_id, GET /v1/responses/{id}),
  * the reasoning cache for clients that drop encrypted_content, and a restart in the middle of a conversation.
  */
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { textReply, toolCallReply } from '../mock-upstream/index.ts';
-import { BRIDGE_KEY, postResponses, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
+import { BRIDGE_KEY, postResponses, startTestBridge, useTestBridges } from '../support/bridge-harness.ts';
 
 const tools = [
   {
@@ -13,17 +13,7 @@ const tools = [
     parameters: { type: 'object', properties: { cmd: { type: 'string' } } },
   },
 ];
-let open: TestBridge[] = [];
-afterEach(async () => {
-  await Promise.all(open.map((bridge) => bridge.close()));
-  open = [];
-});
-
-async function bridge(env: Record<string, string> = {}) {
-  const started = await startTestBridge({ env });
-  open.push(started);
-  return started;
-}
+const bridge = useTestBridges();
 
 describe('stored responses', () => {
   it('continues a stored conversation with previous_response_id, sending the upstream the whole history', async () => {

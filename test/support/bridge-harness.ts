@@ -8,6 +8,7 @@ import path from 'node:path';
 import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import pino from 'pino';
+import { afterEach } from 'vitest';
 import { type RunningBridge, startBridge } from '../../src/bridge/start.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type MockUpstream, startMockUpstream } from '../mock-upstream/index.ts';
@@ -114,4 +115,17 @@ function safeJson(text: string): unknown {
   } catch {
     return text;
   }
+}
+
+/** For test files that start a bridge per test: returns a starter; every bridge it started is closed after each test. */
+export function useTestBridges(): (env?: Record<string, string>) => Promise<TestBridge> {
+  const open: TestBridge[] = [];
+  afterEach(async () => {
+    await Promise.all(open.splice(0).map((bridge) => bridge.close()));
+  });
+  return async (env = {}) => {
+    const started = await startTestBridge({ env });
+    open.push(started);
+    return started;
+  };
 }

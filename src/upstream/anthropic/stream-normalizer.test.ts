@@ -1,43 +1,16 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { doneItems, eventViolations } from '../../../test/support/event-invariants.ts';
 import { readMessagesEvents } from '../../../test/support/fixtures.ts';
+import { testCarrier, testTranslator } from '../../../test/support/translator.ts';
 import type { ResponseEvent } from '../../responses/output.ts';
-import { createReasoningCarrier } from '../../translate/reasoning-carrier.ts';
-import { ChatToResponsesTranslator } from '../../translate/stream.ts';
-import { ToolNames } from '../../translate/tools.ts';
 import { MessagesStreamNormalizer } from './stream-normalizer.ts';
 import type { MessagesEvent } from './types.ts';
 
-const carrier = createReasoningCarrier(randomBytes(32));
+const carrier = testCarrier;
 
 /** Runs a recorded Messages stream through the normaliser and the shared Responses translator. */
 function run(name: string, thinkTags = false) {
-  const names = new ToolNames();
-  names.register({ kind: 'function', name: 'exec_command' });
-  names.register({ kind: 'function', name: 'view_image' });
-  const translator = new ChatToResponsesTranslator({
-    responseId: 'resp_m',
-    model: 'ocg-minimax-m2.7',
-    upstreamModel: 'minimax-m2.7',
-    createdAt: 1,
-    names,
-    carrier,
-    thinkTags,
-    exposeEmptyReasoningItem: false,
-    echo: {
-      instructions: null,
-      metadata: {},
-      parallel_tool_calls: true,
-      tool_choice: 'auto',
-      tools: [],
-      temperature: null,
-      top_p: null,
-      max_output_tokens: null,
-      previous_response_id: null,
-      store: false,
-    },
-  });
+  const translator = testTranslator({ model: 'ocg-minimax-m2.7', upstreamModel: 'minimax-m2.7', thinkTags });
   const normalizer = new MessagesStreamNormalizer();
   const events: ResponseEvent[] = [...translator.start()];
   let thrown: unknown;
