@@ -22,7 +22,8 @@ async function main(): Promise<void> {
         '       opencode-bridge --self-test  (offline check of translation and streaming)\n' +
         '  OPENCODE_GO_API_KEY   upstream key (required)\n' +
         '  PROXY_HOST/PROXY_PORT listen address (127.0.0.1:4000)\n' +
-        '  PROXY_API_KEY         key clients must send (default: a generated token in the state directory)\n',
+        '  PROXY_API_KEY         key clients must send (default: a generated token in the state directory)\n' +
+        '  --drain-seconds=N     on SIGTERM/SIGINT, let in-flight streams finish for up to N s (default 30)\n',
     );
     return;
   }

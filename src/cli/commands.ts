@@ -5,6 +5,13 @@ import type { Command } from './command.ts';
 import { startCommand } from './daemon/start-command.ts';
 import { statusCommand } from './daemon/status-command.ts';
 import { stopCommand } from './daemon/stop-command.ts';
+import { installCommand } from './install/install-command.ts';
 import { selfTestCommand } from './self-test/self-test-command.ts';
 
-export const COMMANDS: readonly Command[] = [startCommand, stopCommand, statusCommand, selfTestCommand];
+export const COMMANDS: readonly Command[] = [
+  installCommand,
+  startCommand,
+  stopCommand,
+  statusCommand,
+  selfTestCommand,
+];

@@ -34,9 +34,7 @@ export async function findBridgeProcess(pidFile: string): Promise<BridgeProcess>
   return ours ? { state: 'running', record } : { state: 'foreign', record, commandLine };
 }
 
-export function describeForeign(process: { record: PidRecord; commandLine: string | undefined }): string {
-  const what = process.commandLine
-    ? `\`${process.commandLine.slice(0, 120)}\``
-    : 'a process it cannot identify';
-  return `pid ${process.record.pid} is alive but is not the bridge codex-oss started (it is ${what}); the pid was reused`;
+export function describeForeign(found: { record: PidRecord; commandLine: string | undefined }): string {
+  const what = found.commandLine ? `\`${found.commandLine.slice(0, 120)}\`` : 'a process it cannot identify';
+  return `pid ${found.record.pid} is alive but is not the bridge codex-oss started (it is ${what}); the pid was reused`;
 }

@@ -13,7 +13,7 @@ export async function startForeground(launch: Launch, context: CliContext): Prom
   writePidFile(launch.paths.pidFile, record);
   context.stderr(
     `codex-oss: bridge in the foreground (pid ${record.pid}, mode ${record.mode}); ${clientKeyHint(launch.config)}. ` +
-      'Ctrl-C stops it.\n',
+      'Ctrl-C stops it after in-flight streams finish; press it twice to stop at once.\n',
   );
 
   // The terminal's Ctrl-C goes to the whole process group; the bridge handles it, we only wait for it to finish.

@@ -71,6 +71,7 @@ describe('parseInstallArgs', () => {
     [['--agent', 'Bad_Name', '--model', 'm'], /--agent must be lowercase/],
     [['--agent', 'worker', '--model', 'm'], /shadow Codex's built-in 'worker' role/],
     [['--agent', 'oss-x'], /--agent needs --model ID/],
+    [['--agent', 'oss-kimi-rapid', '--model', 'm'], /one of the shipped agents/],
     [['--model', 'ocg-glm-5.1'], /--model only goes with --agent NAME/],
     [['--agent', 'oss-x', '--model', 'm', '--sandbox', 'danger-full-access'], /--sandbox must be one of/],
     [['--bogus'], /Unknown option '--bogus'/],

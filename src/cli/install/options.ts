@@ -3,6 +3,7 @@
  */
 import { parseArgs } from 'node:util';
 import { UsageError } from '../command.ts';
+import { BUILT_IN_AGENTS } from './orchestration.ts';
 
 export const TOPOLOGIES = ['router', 'subagent-provider'] as const;
 export type Topology = (typeof TOPOLOGIES)[number];
@@ -78,6 +79,11 @@ function customAgent(values: Record<string, string | boolean | undefined>): Cust
   }
   if (BUILT_IN_ROLE_NAMES.includes(name)) {
     throw new UsageError(`--agent ${name} would shadow Codex's built-in '${name}' role; pick another name`);
+  }
+  if (BUILT_IN_AGENTS.some((agent) => agent.name === name)) {
+    throw new UsageError(
+      `--agent ${name} is one of the shipped agents; edit .codex/agents/${name}.toml instead`,
+    );
   }
   if (!model) throw new UsageError('--agent needs --model ID (e.g. --model ocg-glm-5.1)');
   const agent: CustomAgentRequest = {

@@ -51,7 +51,7 @@ export const WORKER_ROLES: Readonly<Record<WorkerName, WorkerRole>> = {
       'Review what the task below names for correctness bugs, missed edge cases, error handling, security',
       'problems, missing or wrong tests, and breaks with the code base conventions.',
       'List findings by severity (blocker, major, minor, nit), each with `path:line`, what is wrong, why, and a',
-      'suggested fix. Say which findings a human reviewer should double-check. ' + CRITICAL_PATHS,
+      `suggested fix. Say which findings a human reviewer should double-check. ${CRITICAL_PATHS}`,
       REPORT_FOOTER,
     ].join('\n'),
   },
@@ -79,7 +79,7 @@ export const WORKER_ROLES: Readonly<Record<WorkerName, WorkerRole>> = {
       'only inside it. Make the smallest change that does the task, follow the existing style, add or update',
       'tests where the project has them, and run the relevant tests if you can.',
       `Do not commit, push or switch branches. ${CRITICAL_PATHS}`,
-      'Finish with: a summary of the change, files changed, tests run and their results. ' + REPORT_FOOTER,
+      `Finish with: a summary of the change, files changed, tests run and their results. ${REPORT_FOOTER}`,
     ].join('\n'),
   },
 };

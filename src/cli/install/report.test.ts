@@ -1,0 +1,58 @@
+import { describe, expect, it } from 'vitest';
+import { formatInstallReport, nextSteps } from './report.ts';
+
+describe('formatInstallReport', () => {
+  const report = {
+    projectRoot: '/work/p',
+    choice: { topology: 'router' as const, reason: 'because' },
+    files: [
+      { path: '/home/me/.codex/codex-oss.config.toml', status: 'created' as const },
+      {
+        path: '/work/p/AGENTS.md',
+        status: 'updated' as const,
+        backup: '/work/p/AGENTS.md.codex-oss-backup-20261125T194803Z',
+      },
+      { path: '/work/p/.gitignore', status: 'unchanged' as const },
+      { path: '/work/p/.codex/agents/oss-kimi-rapid.toml', status: 'kept' as const, note: 'edited' },
+    ],
+    dirs: [
+      { path: '/work/p/.codex-oss/state', status: 'created' as const },
+      { path: '/work/p/.codex-oss/logs', status: 'unchanged' as const },
+    ],
+    warnings: ['trust it'],
+    notes: ['a note'],
+    port: 4000,
+  };
+
+  it('lists each file with what happened, project files relative, and the backups', () => {
+    const text = formatInstallReport(report);
+    expect(text).toContain('Topology: router — because.');
+    expect(text).toContain('  created   /home/me/.codex/codex-oss.config.toml\n');
+    expect(text).toContain('  updated   AGENTS.md  (backup: AGENTS.md.codex-oss-backup-20261125T194803Z)\n');
+    expect(text).toContain('  unchanged .gitignore\n');
+    expect(text).toContain('  kept      .codex/agents/oss-kimi-rapid.toml  (edited)\n');
+    expect(text).toContain('  created   .codex-oss/state/ (0700)\n');
+    expect(text).not.toContain('.codex-oss/logs');
+    expect(text).toContain('\n- a note\n');
+    expect(text).toContain('\n! trust it\n');
+  });
+
+  it('says when there was nothing to change', () => {
+    const unchanged = { ...report, files: [{ path: '/work/p/x', status: 'unchanged' as const }], dirs: [] };
+    expect(formatInstallReport(unchanged)).toContain('Files (nothing to change):');
+  });
+});
+
+describe('nextSteps', () => {
+  it('router: start with GPT passthrough, then the profile', () => {
+    const steps = nextSteps('router', 4100).join('\n');
+    expect(steps).toContain('npx codex-oss start --mode openai --port 4100');
+    expect(steps).toContain('codex --profile codex-oss');
+  });
+
+  it('subagent-provider: plain start and plain codex', () => {
+    const steps = nextSteps('subagent-provider', 4000).join('\n');
+    expect(steps).toContain('npx codex-oss start\n');
+    expect(steps).not.toContain('--profile');
+  });
+});
