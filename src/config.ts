@@ -43,6 +43,27 @@ export interface Config {
   stripTools: boolean;
   exposeEmptyReasoningItem: boolean;
   resilience: ResilienceConfig;
+  guardrails: GuardrailsConfig;
+}
+
+/** Guardrails for open models working as Codex subagents (README "Subagent guardrails"). */
+export interface GuardrailsConfig {
+  /** Which requests get them: Codex subagents (x-openai-subagent: collab_spawn), all OSS requests, or none. */
+  scope: 'subagents' | 'all' | 'off';
+  maxToolOutputChars: number;
+  maxToolOutputLines: number;
+  /** Tool turns (assistant turns with tool calls) since the task began before tools are withdrawn. */
+  maxToolTurns: number;
+  /** Tool calls forwarded per model turn when single-tool instructions are on. */
+  maxToolCallsPerTurn: number;
+  forceSingleTool: boolean;
+  suppressDuplicateCalls: boolean;
+  retryNonTerminalAnswers: boolean;
+  /** Tools on the turn after the budget is spent: `none` = a no-tools finalization turn. */
+  continuationTools: 'none' | 'same';
+  continuationModel: string | undefined;
+  continuationFallbackModels: string[];
+  contextPackMaxChars: number;
 }
 
 export interface ResilienceConfig {
@@ -294,6 +315,39 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         requestDeadlineSeconds: read.number('REQUEST_DEADLINE_SECONDS', 300, { min: 0.01, max: 86_400 }),
       },
       degradedCompletionOnTimeout: read.boolean('DEGRADED_COMPLETION_ON_TIMEOUT', true),
+    },
+    guardrails: {
+      scope: read.oneOf('OSS_GUARDRAILS', ['subagents', 'all', 'off'] as const, 'subagents'),
+      maxToolOutputChars: read.number('MAX_TOOL_OUTPUT_CHARS', 20_000, {
+        min: 500,
+        max: 10_000_000,
+        integer: true,
+      }),
+      maxToolOutputLines: read.number('MAX_TOOL_OUTPUT_LINES', 400, {
+        min: 20,
+        max: 1_000_000,
+        integer: true,
+      }),
+      maxToolTurns: read.number('OSS_MAX_TOOL_TURNS', 6, { min: 1, max: 1000, integer: true }),
+      maxToolCallsPerTurn: read.number('OSS_NATIVE_MAX_TOOL_EXCHANGES', 1, {
+        min: 1,
+        max: 100,
+        integer: true,
+      }),
+      forceSingleTool: read.boolean('FORCE_SINGLE_TOOL_INSTRUCTIONS', false),
+      suppressDuplicateCalls: read.boolean('OSS_SUPPRESS_DUPLICATE_CALLS', true),
+      retryNonTerminalAnswers: read.boolean('OSS_RETRY_NON_TERMINAL_ANSWERS', true),
+      continuationTools: read.oneOf('CONTINUATION_TOOLS', ['none', 'same'] as const, 'none'),
+      continuationModel: read.string('CONTINUATION_MODEL') ?? 'kimi-k2.6',
+      continuationFallbackModels: (read.string('CONTINUATION_FALLBACK_MODELS') ?? 'deepseek-v4-flash')
+        .split(',')
+        .map((model) => model.trim())
+        .filter(Boolean),
+      contextPackMaxChars: read.number('CONTEXT_PACK_MAX_CHARS', 24_000, {
+        min: 1000,
+        max: 10_000_000,
+        integer: true,
+      }),
     },
   };
 

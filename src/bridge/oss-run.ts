@@ -6,6 +6,8 @@
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { BridgeError, toResponseFailure } from '../errors.ts';
+import type { GuardrailPlan } from '../guardrails/plan.ts';
+import { decideSegment } from '../guardrails/segment.ts';
 import { uniqueId } from '../ids.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
 import type { InputItem } from '../responses/input-items.ts';
@@ -22,6 +24,8 @@ import { UpstreamAttempt } from './upstream-attempt.ts';
 import { recordUsage } from './usage-accounting.ts';
 
 export interface OssRunParams {
+  /** Guardrails for this request (subagents by default); INACTIVE_PLAN when none apply. */
+  guardrails: GuardrailPlan;
   request: ResponsesRequest;
   /** The raw input items, previous_response_id history included. */
   rawInput: unknown[];
@@ -79,6 +83,11 @@ export class OssRun {
   readonly #translations = new Map<string, { model: ResolvedModel; translation: UpstreamTranslation }>();
   readonly #history: AttemptRecord[] = [];
   #plan: PlanState;
+  #chain: string[];
+  /** The input as translated: the request's, plus what a guardrail re-ask appended. */
+  #items: InputItem[];
+  #reasked = false;
+  readonly #guardrailLog: string[] = [];
   #attempt: UpstreamAttempt | undefined;
   #firstChunkAt: number | undefined;
   #error: BridgeError | undefined;
@@ -87,9 +96,15 @@ export class OssRun {
     this.#deps = deps;
     this.#params = params;
     this.#deadlineAt = this.startedAt + deps.config.resilience.timeouts.requestDeadlineSeconds * 1000;
-    this.#plan = initialPlan(fallbackChain(params.model.upstreamModel, deps.config.resilience.fallbacks));
+    this.#items = params.items;
+    // A spent tool budget hands the no-tools final turn to CONTINUATION_MODEL (then its fallbacks).
+    this.#chain =
+      params.guardrails.finalizerChain ??
+      fallbackChain(params.model.upstreamModel, deps.config.resilience.fallbacks);
+    if (params.guardrails.finalizerChain) this.#guardrailLog.push(`finalizer: ${this.#chain.join(' -> ')}`);
+    this.#plan = initialPlan(this.#chain);
     // Translating up front surfaces invalid input as a 400 before anything is sent anywhere.
-    const primary = this.#translationFor(params.model.upstreamModel);
+    const primary = this.#translationFor(this.#chain[0] as string);
     this.translator = new ChatToResponsesTranslator({
       responseId: newResponseId(),
       model: primary.model.requested,
@@ -100,6 +115,7 @@ export class OssRun {
       thinkTags: primary.model.profile.thinkTags,
       exposeEmptyReasoningItem: deps.config.exposeEmptyReasoningItem,
       echo: echoOf(params.request),
+      holdToolCalls: params.guardrails.active,
     });
   }
 
@@ -132,8 +148,14 @@ export class OssRun {
           );
         }
         this.#settle(attempt, 'success');
-        yield this.translator.finish();
-        return;
+        if (!this.#params.guardrails.active) {
+          yield this.translator.finish();
+          return;
+        }
+        const { events, next } = this.#afterSegment();
+        if (events.length > 0) yield events;
+        if (!next) return;
+        this.#attempt = await this.#openNext(undefined);
       } catch (thrown) {
         if (this.#abort.signal.aborted) {
           this.#settle(attempt, 'abandoned');
@@ -188,13 +210,14 @@ export class OssRun {
   #translationFor(upstreamModel: string): { model: ResolvedModel; translation: UpstreamTranslation } {
     let entry = this.#translations.get(upstreamModel);
     if (!entry) {
-      const { model: primary, request, items } = this.#params;
+      const { model: primary, request } = this.#params;
       const model =
         upstreamModel === primary.upstreamModel
           ? primary
           : (this.#deps.catalog.resolve(`ocg-${upstreamModel}`) ?? primary);
-      const translation = ADAPTERS[model.wire].translate(request, items, {
+      const translation = ADAPTERS[model.wire].translate(request, this.#items, {
         model,
+        guardrails: this.#params.guardrails.request,
         lookup: historyLookup(this.#deps, this.#params.sessionId),
         stream: this.#deps.config.upstream.stream,
         stripTools: this.#deps.config.stripTools,
@@ -244,12 +267,15 @@ export class OssRun {
       });
       try {
         await attempt.open();
-        this.translator.resetBeforeOutput({
+        const serving = {
           model: model.requested,
           upstreamModel: model.upstreamModel,
           thinkTags: model.profile.thinkTags,
           names: translation.names,
-        });
+        };
+        // A guardrail re-ask continues a response that already has output; anything else starts it afresh.
+        if (this.translator.hasOutput) this.translator.continueSegment(serving);
+        else this.translator.resetBeforeOutput(serving);
         return attempt;
       } catch (thrown) {
         if (this.#abort.signal.aborted) {
@@ -310,6 +336,37 @@ export class OssRun {
     });
   }
 
+  /**
+   * A guarded upstream call ended: pass its tool calls on (minus duplicates and calls over the cap), or re-ask the
+   * model once with a note, or end the response incomplete with the reason.
+   */
+  #afterSegment(): { events: ResponseEvent[]; next: boolean } {
+    const segment = this.translator.segmentEnd();
+    const decision = decideSegment(segment, this.#params.guardrails.response, this.#reasked);
+    switch (decision.kind) {
+      case 'finish':
+        for (const dropped of decision.dropped) this.#guardrailLog.push(`not forwarded: ${dropped}`);
+        return {
+          events: [
+            ...segment.events,
+            ...this.translator.releaseCalls(decision.release),
+            ...this.translator.finish(),
+          ],
+          next: false,
+        };
+      case 'reask':
+        this.#reasked = true;
+        this.#guardrailLog.push(decision.why);
+        this.#items = [...this.#items, ...decision.append];
+        this.#translations.clear();
+        this.#plan = initialPlan(this.#chain);
+        return { events: segment.events, next: true };
+      case 'incomplete':
+        this.#guardrailLog.push(decision.why);
+        return { events: [...segment.events, ...this.translator.incomplete(decision.reason)], next: false };
+    }
+  }
+
   /** Persists what later turns may need and writes the one log line for this request. */
   complete(clientDisconnected: boolean): void {
     const { store, logger } = this.#deps;
@@ -344,6 +401,9 @@ export class OssRun {
       error: this.#error ? { code: this.#error.code, message: this.#error.message } : undefined,
       notes: notes.length > 0 ? notes : undefined,
       anomalies: anomalies.length > 0 ? anomalies : undefined,
+      guardrails: this.#params.guardrails.active
+        ? { toolTurns: this.#params.guardrails.toolTurns, decisions: this.#guardrailLog }
+        : undefined,
       ...(this.#deps.config.logBodies ? { input: rawInput, output: response?.output } : {}),
     };
     const unreadable = notes.some((note) => note.kind === 'reasoning_unreadable');

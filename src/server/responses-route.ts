@@ -8,6 +8,7 @@ import { OssRun } from '../bridge/oss-run.ts';
 import { routeModel } from '../bridge/route-model.ts';
 import { conversationSessionId } from '../bridge/session.ts';
 import { BridgeError, invalidRequest } from '../errors.ts';
+import { isSubagentRequest, planGuardrails } from '../guardrails/plan.ts';
 import { parseInputItems } from '../responses/input-items.ts';
 import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
 import { respondWithRun } from './respond.ts';
@@ -58,7 +59,18 @@ export async function handleCreateResponse(
     request.prompt_cache_key,
     rawInput,
   );
-  const run = new OssRun(deps, { request, rawInput, items, model: route.model, sessionId, requestId });
+  const header = (name: string) => incoming.headers.get(name) ?? undefined;
+  const hasTools = (request.tools?.length ?? 0) > 0 || items.some((item) => item.type === 'additional_tools');
+  const guardrails = planGuardrails(items, hasTools, isSubagentRequest(header), deps.config.guardrails);
+  const run = new OssRun(deps, {
+    guardrails,
+    request,
+    rawInput,
+    items,
+    model: route.model,
+    sessionId,
+    requestId,
+  });
   incoming.signal.addEventListener('abort', () => run.abort(), { once: true });
   return respondWithRun(run, request.stream === true, {
     heartbeatMs: deps.config.heartbeatSeconds * 1000,

@@ -19,7 +19,7 @@ import type {
 import type { ChatContentPart, ChatMessage } from '../upstream/chat-types.ts';
 import { buildChatMessages } from './messages.ts';
 import type { TranslationNote } from './notes.ts';
-import type { ChatTranslation, TranslateOptions } from './request.ts';
+import { type ChatTranslation, offeredTools, systemInstructions, type TranslateOptions } from './request.ts';
 import { translateTools } from './tools.ts';
 
 /** Messages requires max_tokens; without a client limit, ask for this much (capped by the model's maximum). */
@@ -154,15 +154,18 @@ export function translateMessagesRequest(
   const requested = [...(request.tools ?? [])];
   for (const item of items)
     if (item.type === 'additional_tools') requested.push(...(item.tools as typeof requested));
-  if (options.stripTools && requested.length > 0) {
-    notes.push({ kind: 'tools_stripped', detail: `STRIP_TOOLS=1 removed ${requested.length} tools` });
-  }
-  const { tools, names } = translateTools(options.stripTools ? [] : requested, profile, notes);
-  const chat = buildChatMessages(items, request.instructions ?? undefined, {
+  const { tools, names } = translateTools(offeredTools(requested, options, notes), profile, notes);
+  const instructions = systemInstructions(
+    request.instructions,
+    options.guardrails?.instructions ?? [],
+    notes,
+  );
+  const chat = buildChatMessages(items, instructions, {
     profile,
     names,
     lookup: options.lookup,
     notes,
+    compaction: options.guardrails?.compaction,
   });
   const { system, messages } = toMessages(chat);
 

@@ -5,6 +5,7 @@
  * history is repaired so a strict upstream accepts it: an unanswered call gets a "no output" tool message, and an
  * output whose call is missing is re-attached from the state store or dropped, with a note either way.
  */
+import type { CompactionLimits } from '../guardrails/compact-output.ts';
 import type { ModelProfile } from '../models/profiles.ts';
 import type { ContentPart, InputItem } from '../responses/input-items.ts';
 import type {
@@ -51,6 +52,8 @@ interface BuildContext {
   names: ToolNames;
   lookup: HistoryLookup;
   notes: TranslationNote[];
+  /** Guardrail: long tool outputs go upstream as head and tail. */
+  compaction?: CompactionLimits;
 }
 
 function emptyTurn(): PendingTurn {
@@ -217,7 +220,7 @@ export function buildChatMessages(
     }
     messages.push(assistantMessage(turn, context));
     const ids = turn.toolCalls.map((call) => call.id);
-    messages.push(...toolReplies(ids, outputs, context.profile, context.notes));
+    messages.push(...toolReplies(ids, outputs, context.profile, context.notes, context.compaction));
     turn = emptyTurn();
   };
 
@@ -302,7 +305,7 @@ function recoverOrphanOutput(
     ],
   };
   messages.push(assistantMessage(turn, context));
-  messages.push(...toolReplies([callId], outputs, context.profile, context.notes));
+  messages.push(...toolReplies([callId], outputs, context.profile, context.notes, context.compaction));
 }
 
 export function assertNever(value: never): never {

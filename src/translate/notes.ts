@@ -14,7 +14,10 @@ export type TranslationNoteKind =
   | 'orphan_output_recovered'
   | 'orphan_output_dropped'
   | 'missing_output_filled'
-  | 'response_format_downgraded';
+  | 'response_format_downgraded'
+  | 'output_compacted'
+  | 'tools_withdrawn'
+  | 'guardrail_instruction';
 
 export interface TranslationNote {
   kind: TranslationNoteKind;

@@ -2,6 +2,8 @@
  * A Responses request → a Chat Completions request for one upstream model. Pure: everything it needs (model
  * profile, history lookup, settings) comes in as arguments; everything it changed or dropped comes out as notes.
  */
+
+import type { RequestGuardrails } from '../guardrails/plan.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
 import type { ModelProfile } from '../models/profiles.ts';
 import type { InputItem } from '../responses/input-items.ts';
@@ -16,6 +18,42 @@ export interface TranslateOptions {
   lookup: HistoryLookup;
   stream: boolean;
   stripTools: boolean;
+  guardrails?: RequestGuardrails;
+}
+
+/** The tools that go upstream after STRIP_TOOLS and the tool-turn budget, with a note for each removal. */
+export function offeredTools(
+  requested: ResponsesTool[],
+  options: Pick<TranslateOptions, 'stripTools' | 'guardrails'>,
+  notes: TranslationNote[],
+): ResponsesTool[] {
+  if (requested.length === 0) return requested;
+  if (options.stripTools) {
+    notes.push({ kind: 'tools_stripped', detail: `STRIP_TOOLS=1 removed ${requested.length} tools` });
+    return [];
+  }
+  if (options.guardrails?.withdrawTools) {
+    notes.push({
+      kind: 'tools_withdrawn',
+      detail: 'tool-turn budget spent (OSS_MAX_TOOL_TURNS): a no-tools turn',
+    });
+    return [];
+  }
+  return requested;
+}
+
+/** The system prompt: the request's instructions, then what the bridge adds (schema, guardrails), marked as such. */
+export function systemInstructions(
+  instructions: string | null | undefined,
+  added: readonly (string | undefined)[],
+  notes: TranslationNote[],
+): string | undefined {
+  const extra = added.filter((text): text is string => !!text);
+  for (const text of extra) {
+    if (text.startsWith('[opencode-bridge]'))
+      notes.push({ kind: 'guardrail_instruction', detail: text.slice(0, 120) });
+  }
+  return [instructions, ...extra].filter(Boolean).join('\n\n') || undefined;
 }
 
 export interface ChatTranslation {
@@ -101,15 +139,24 @@ export function translateRequest(
 ): ChatTranslation {
   const { profile } = options.model;
   const notes: TranslationNote[] = [];
-  const requestedTools = collectTools(request, items);
-  if (options.stripTools && requestedTools.length > 0) {
-    notes.push({ kind: 'tools_stripped', detail: `STRIP_TOOLS=1 removed ${requestedTools.length} tools` });
-  }
-  const { tools, names } = translateTools(options.stripTools ? [] : requestedTools, profile, notes);
+  const { tools, names } = translateTools(
+    offeredTools(collectTools(request, items), options, notes),
+    profile,
+    notes,
+  );
   const textFormat = translateTextFormat(request.text?.format, profile, notes);
-  const instructions =
-    [request.instructions, textFormat.instruction].filter(Boolean).join('\n\n') || undefined;
-  const messages = buildChatMessages(items, instructions, { profile, names, lookup: options.lookup, notes });
+  const instructions = systemInstructions(
+    request.instructions,
+    [textFormat.instruction, ...(options.guardrails?.instructions ?? [])],
+    notes,
+  );
+  const messages = buildChatMessages(items, instructions, {
+    profile,
+    names,
+    lookup: options.lookup,
+    notes,
+    compaction: options.guardrails?.compaction,
+  });
 
   const body: ChatRequest = { model: options.model.upstreamModel, messages, stream: options.stream };
   if (options.stream) body.stream_options = { include_usage: true };
@@ -120,6 +167,7 @@ export function translateRequest(
     if (toolChoice !== undefined) body.tool_choice = toolChoice;
     if (typeof request.parallel_tool_calls === 'boolean')
       body.parallel_tool_calls = request.parallel_tool_calls;
+    if (options.guardrails?.serialToolCalls) body.parallel_tool_calls = false;
   }
   if (request.temperature != null || request.top_p != null) {
     if (profile.dropSampling) {

@@ -46,6 +46,28 @@ export interface StreamTranslatorOptions {
   thinkTags: boolean;
   exposeEmptyReasoningItem: boolean;
   echo: ResponseEcho;
+  /**
+   * Guardrails: tool calls are held back while the upstream streams and only go out when `releaseCalls()` says so
+   * (after duplicate and count checks); the answer may then continue in another segment.
+   */
+  holdToolCalls?: boolean;
+}
+
+/** A tool call held back at the end of a segment, for the guardrails to decide on. */
+export interface HeldCall {
+  callId: string;
+  binding: ToolBinding;
+  arguments: string;
+  state: unknown;
+}
+
+/** What one upstream call (a segment of the response) produced, once it ended. */
+export interface SegmentSummary {
+  events: ResponseEvent[];
+  calls: HeldCall[];
+  /** Message text of this segment. */
+  text: string;
+  reasoning: string;
 }
 
 /** What the state store keeps so a later turn can recover reasoning even if the client drops it. */
@@ -117,6 +139,9 @@ export class ChatToResponsesTranslator {
   readonly #pendingOpen: ToolCallState[] = [];
   readonly #anomalies: string[] = [];
   #usage: ResponseUsage | null = null;
+  /** Usage of earlier segments of this response (guardrail continuations). */
+  #usageBefore: ResponseUsage | null = null;
+  #segmentStart = 0;
   #terminal: ResponseObject | undefined;
 
   constructor(options: StreamTranslatorOptions) {
@@ -162,6 +187,60 @@ export class ChatToResponsesTranslator {
     this.#splitter = serving.thinkTags ? new ThinkTagSplitter() : undefined;
     this.#finishReason = undefined;
     this.#usage = null;
+  }
+
+  /**
+   * Ends one upstream call's part of the response without ending the response: reasoning and message items are
+   * closed, held tool calls are handed back for the guardrails to decide on.
+   */
+  segmentEnd(): SegmentSummary {
+    const events: ResponseEvent[] = [];
+    this.#flushSplitter(events);
+    this.#closeReasoning(events);
+    this.#closeMessage(events, 'completed');
+    const segmentItems = this.#items.slice(this.#segmentStart);
+    const calls: HeldCall[] = [];
+    for (const call of this.#calls.values()) {
+      if (!call.name) {
+        this.#anomalies.push(
+          `a tool call without a name was dropped (arguments: ${call.args.slice(0, 200)})`,
+        );
+        continue;
+      }
+      call.binding = this.#options.names.fromChat(call.name);
+      call.callId ??= `call_${this.#idStem}_${this.#itemCounter + 1 + calls.length}`;
+      calls.push({ callId: call.callId, binding: call.binding, arguments: call.args, state: call });
+    }
+    return {
+      events,
+      calls,
+      text: segmentItems.map((item) => (item.kind === 'message' ? item.text : '')).join(''),
+      reasoning: segmentItems.map((item) => (item.kind === 'reasoning' ? item.text : '')).join(''),
+    };
+  }
+
+  /** Sends the held calls the guardrails kept, in order; the others are never seen by the client. */
+  releaseCalls(calls: readonly HeldCall[]): ResponseEvent[] {
+    const events: ResponseEvent[] = [];
+    for (const held of calls) {
+      const call = held.state as ToolCallState;
+      this.#openToolCall(call, events);
+      this.#closeToolCall(call, events, 'completed');
+    }
+    this.#calls.clear();
+    return events;
+  }
+
+  /** Prepares for another upstream call that continues this response (a guardrail re-asked the model). */
+  continueSegment(serving: ServingModel): void {
+    this.#options = { ...this.#options, ...serving };
+    this.#calls.clear();
+    this.#pendingOpen.length = 0;
+    this.#splitter = serving.thinkTags ? new ThinkTagSplitter() : undefined;
+    this.#finishReason = undefined;
+    this.#usageBefore = addUsage(this.#usageBefore, this.#usage);
+    this.#usage = null;
+    this.#segmentStart = this.#items.length;
   }
 
   start(): ResponseEvent[] {
@@ -487,6 +566,13 @@ export class ChatToResponsesTranslator {
 
   #appendToolCall(fragment: ChatToolCallDelta, events: ResponseEvent[]): void {
     const call = this.#toolCallFor(fragment);
+    if (this.#options.holdToolCalls) {
+      this.#pendingOpen.length = 0;
+      if (fragment.id && !call.callId) call.callId = fragment.id;
+      if (fragment.function?.name) call.name += fragment.function.name;
+      call.args += fragment.function?.arguments ?? '';
+      return;
+    }
     for (const earlier of this.#pendingOpen.splice(0)) this.#openToolCall(earlier, events);
     if (fragment.id && !call.callId) call.callId = fragment.id;
     if (fragment.function?.name && !call.binding) call.name += fragment.function.name;
@@ -642,7 +728,7 @@ export class ChatToResponsesTranslator {
       .map((item) => this.#outputItem(item, item.kind === 'reasoning' ? 'completed' : item.status));
     const response = this.snapshot(outcome.status, {
       output,
-      usage: this.#usage,
+      usage: addUsage(this.#usageBefore, this.#usage),
       ...(outcome.status === 'failed' ? { error: { code: outcome.code, message: outcome.message } } : {}),
       ...(outcome.status === 'incomplete' ? { incomplete_details: { reason: outcome.reason } } : {}),
     });
@@ -661,6 +747,21 @@ export class ChatToResponsesTranslator {
   get response(): ResponseObject | undefined {
     return this.#terminal;
   }
+}
+
+function addUsage(a: ResponseUsage | null, b: ResponseUsage | null): ResponseUsage | null {
+  if (!a || !b) return a ?? b;
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    input_tokens_details: {
+      cached_tokens: a.input_tokens_details.cached_tokens + b.input_tokens_details.cached_tokens,
+    },
+    output_tokens: a.output_tokens + b.output_tokens,
+    output_tokens_details: {
+      reasoning_tokens: a.output_tokens_details.reasoning_tokens + b.output_tokens_details.reasoning_tokens,
+    },
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
 }
 
 function reasoningDetailsText(details: ChatDelta['reasoning_details']): string {

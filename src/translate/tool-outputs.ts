@@ -4,6 +4,7 @@
  * Chat `tool` messages carry text only: images a tool returned (Codex's view_image) follow in a user message for
  * models that accept images, and become a placeholder for the others.
  */
+import { type CompactionLimits, compactToolOutput } from '../guardrails/compact-output.ts';
 import type { ModelProfile } from '../models/profiles.ts';
 import type { ContentPart, InputItem } from '../responses/input-items.ts';
 import type { ChatContentPart, ChatMessage } from '../upstream/chat-types.ts';
@@ -46,6 +47,7 @@ export function toolReplies(
   outputs: ToolOutputQueue,
   profile: ModelProfile,
   notes: TranslationNote[],
+  compaction?: CompactionLimits,
 ): ChatMessage[] {
   const messages: ChatMessage[] = [];
   const images: ChatContentPart[] = [];
@@ -90,8 +92,29 @@ export function toolReplies(
           break;
       }
     }
-    messages.push({ role: 'tool', tool_call_id: callId, content: text.join('') });
+    messages.push({
+      role: 'tool',
+      tool_call_id: callId,
+      content: compacted(text.join(''), callId, notes, compaction),
+    });
   }
   if (images.length > 0) messages.push({ role: 'user', content: images });
   return messages;
+}
+
+function compacted(
+  text: string,
+  callId: string,
+  notes: TranslationNote[],
+  limits: CompactionLimits | undefined,
+): string {
+  if (!limits) return text;
+  const result = compactToolOutput(text, limits);
+  if (result.omittedChars > 0) {
+    notes.push({
+      kind: 'output_compacted',
+      detail: `call ${callId}: ${result.omittedChars} of ${text.length} characters omitted`,
+    });
+  }
+  return result.text;
 }
