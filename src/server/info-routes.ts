@@ -57,6 +57,8 @@ export function healthReport(deps: BridgeDeps) {
       stream: config.upstream.stream,
       key_configured: !!config.upstream.apiKey,
     },
+    // Where conversation state lives, so `codex-oss doctor` can warn when it would not survive a reboot.
+    state: { db_path: config.state.dbPath },
     models: [...models.values()],
     usage: usageReport(deps),
     concurrency: {

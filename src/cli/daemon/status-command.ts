@@ -25,7 +25,8 @@ function wantsJson(args: readonly string[]): boolean {
   }
 }
 
-async function currentStatus(pidFile: string): Promise<BridgeStatus> {
+/** This project's bridge as its pid file names it, verified with GET /health (also used by doctor). */
+export async function currentStatus(pidFile: string): Promise<BridgeStatus> {
   const found = await findBridgeProcess(pidFile);
   switch (found.state) {
     case 'none':

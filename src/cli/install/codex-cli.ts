@@ -37,15 +37,32 @@ export interface CodexRunResult {
   stderr: string;
 }
 
-export function runCodexCommand(codex: string, args: readonly string[], env: Env): Promise<CodexRunResult> {
+export interface CodexRunOptions {
+  /** Where Codex runs (it reads the project's .codex/ from there); default: this process's directory. */
+  cwd?: string;
+  /** Files copied into the throwaway CODEX_HOME (name -> content), e.g. the user's config.toml and profile. */
+  homeFiles?: Readonly<Record<string, string>>;
+  timeoutMs?: number;
+}
+
+export function runCodexCommand(
+  codex: string,
+  args: readonly string[],
+  env: Env,
+  options: CodexRunOptions = {},
+): Promise<CodexRunResult> {
   const home = mkdtempSync(path.join(tmpdir(), 'codex-oss-probe-'));
+  for (const [name, content] of Object.entries(options.homeFiles ?? {})) {
+    writeFileSync(path.join(home, name), content, { mode: 0o600 });
+  }
   return new Promise<CodexRunResult>((resolve) => {
     const child = execFile(
       codex,
       [...args],
       {
+        cwd: options.cwd,
         env: { ...env, CODEX_HOME: home, RUST_LOG: 'error' },
-        timeout: TIMEOUT_MS,
+        timeout: options.timeoutMs ?? TIMEOUT_MS,
         maxBuffer: 64 * 1024 * 1024,
       },
       (error, stdout, stderr) => {
