@@ -19,7 +19,13 @@ import type {
 import type { ChatContentPart, ChatMessage } from '../upstream/chat-types.ts';
 import { buildChatMessages } from './messages.ts';
 import type { TranslationNote } from './notes.ts';
-import { type ChatTranslation, offeredTools, systemInstructions, type TranslateOptions } from './request.ts';
+import {
+  type ChatTranslation,
+  collectTools,
+  offeredTools,
+  systemInstructions,
+  type TranslateOptions,
+} from './request.ts';
 import { translateTools } from './tools.ts';
 
 /** Messages requires max_tokens; without a client limit, ask for this much (capped by the model's maximum). */
@@ -151,10 +157,11 @@ export function translateMessagesRequest(
     requiresAssistantContent: false,
   };
   const notes: TranslationNote[] = [];
-  const requested = [...(request.tools ?? [])];
-  for (const item of items)
-    if (item.type === 'additional_tools') requested.push(...(item.tools as typeof requested));
-  const { tools, names } = translateTools(offeredTools(requested, options, notes), profile, notes);
+  const { tools, names } = translateTools(
+    offeredTools(collectTools(request, items), options, notes),
+    profile,
+    notes,
+  );
   const instructions = systemInstructions(
     request.instructions,
     options.guardrails?.instructions ?? [],

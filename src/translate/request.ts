@@ -62,7 +62,8 @@ export interface ChatTranslation {
   notes: TranslationNote[];
 }
 
-function collectTools(request: ResponsesRequest, items: readonly InputItem[]): ResponsesTool[] {
+/** The request's tools plus those Codex sends inside `additional_tools` input items. */
+export function collectTools(request: ResponsesRequest, items: readonly InputItem[]): ResponsesTool[] {
   const tools = [...(request.tools ?? [])];
   for (const item of items) {
     if (item.type === 'additional_tools') tools.push(...(item.tools as ResponsesTool[]));
