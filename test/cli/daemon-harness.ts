@@ -88,7 +88,8 @@ export class Sandbox {
   }
 }
 
-function killOurBridge(pidFile: string): void {
+/** SIGKILLs the bridge the pid file names, only when its command line proves it is that bridge. */
+export function killOurBridge(pidFile: string): void {
   let record: ReturnType<typeof readPidFile>;
   try {
     record = readPidFile(pidFile);

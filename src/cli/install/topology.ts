@@ -21,7 +21,8 @@ export function parseCodexVersion(output: string): string | undefined {
 /** The first Codex version observed to honour an agent's model_provider; none so far. */
 export const FIRST_VERSION_HONOURING_AGENT_PROVIDERS: string | undefined = undefined;
 
-function compareVersions(a: string, b: string): number {
+/** Negative, zero or positive as `a` is older than, the same as or newer than `b` (major.minor.patch). */
+export function compareVersions(a: string, b: string): number {
   const parts = (version: string) => version.split(/[.-]/).slice(0, 3).map(Number);
   const [left, right] = [parts(a), parts(b)];
   for (let index = 0; index < 3; index += 1) {

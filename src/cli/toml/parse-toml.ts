@@ -10,11 +10,14 @@ export class TomlSyntaxError extends Error {
   readonly file: string;
   readonly line: number | undefined;
   readonly column: number | undefined;
+  /** What is wrong, without the location (e.g. "Expected \"=\" after a key"). */
+  readonly reason: string;
 
   constructor(file: string, reason: string, line?: number, column?: number) {
     const where = line === undefined ? file : `${file}:${line}:${(column ?? 0) + 1}`;
     super(`${where}: invalid TOML: ${reason}. Fix the file (or restore one of its backups) and run again.`);
     this.name = 'TomlSyntaxError';
+    this.reason = reason;
     this.file = file;
     this.line = line;
     this.column = column;

@@ -1,0 +1,226 @@
+/**
+ * bridge: this project's bridge runs (its pid file and GET /health agree), nothing else holds its port, it treats
+ * GPT requests as the topology needs, a real OSS inference goes through it (a few upstream tokens), OpenCode Go
+ * accepts its key, and its state database survives a reboot.
+ */
+import { realpathSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { VERSION } from '../../version.ts';
+import { portProblem } from '../daemon/port-probe.ts';
+import { formatUptime } from '../daemon/status-table.ts';
+import { OPENCODE_KEY_ENV } from '../install/project-files.ts';
+import { ROUND_TRIP_MODEL, type RoundTrip } from './bridge-probes.ts';
+import { type Check, checkWith, fail, notChecked, type Outcome, pass, warn } from './check.ts';
+import type { BridgeState, DoctorContext } from './context.ts';
+import { describeHolder, findPortHolder } from './port-holder.ts';
+
+type RunningBridge = Extract<BridgeState, { running: true }>;
+
+/** A check that needs the running bridge; "not checked" while it is down (bridge-running says why). */
+function runningBridgeCheck(
+  id: string,
+  title: string,
+  judge: (bridge: RunningBridge, context: DoctorContext) => Promise<Outcome> | Outcome,
+): Check {
+  return checkWith<RunningBridge>(
+    { id, group: 'bridge', title },
+    async (context) => {
+      const state = await context.bridge();
+      if (state.running) return { met: true, value: state };
+      return { met: false, outcome: notChecked('the bridge is not running', await context.startCommand()) };
+    },
+    judge,
+  );
+}
+
+async function restartCommand(context: DoctorContext): Promise<string> {
+  return `codex-oss stop && ${await context.startCommand()}`;
+}
+
+const running: Check = {
+  id: 'bridge-running',
+  group: 'bridge',
+  title: 'Bridge running',
+  async run(context) {
+    const state = await context.bridge();
+    if (!state.running)
+      return fail(state.reason.replace(/; start it with .*$/, ''), await context.startCommand());
+    const { record, health } = state;
+    const found = `pid ${record.pid} at ${record.url}/v1, version ${health.version}, mode ${health.mode} (GPT: ${health.gpt_model_strategy}), up ${formatUptime(health.uptime_seconds)}`;
+    if (health.version !== VERSION) {
+      return warn(`${found}; this codex-oss is ${VERSION}`, await restartCommand(context));
+    }
+    return pass(found);
+  },
+};
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+const port: Check = {
+  id: 'bridge-port',
+  group: 'bridge',
+  title: 'Port free for the bridge',
+  async run(context) {
+    const [chosen, state] = [await context.port(), await context.bridge()];
+    if (state.running && state.record.port === chosen)
+      return pass(`${chosen}, held by this project's bridge`);
+    const problem = await portProblem('127.0.0.1', chosen);
+    if (!problem) return pass(`${chosen} is free`);
+    const holder = findPortHolder(chosen);
+    const other = await freePort();
+    const move = `codex-oss install --port ${other} && ${await context.startCommand(other)}`;
+    const firstSentence = problem.split('. ')[0] ?? problem;
+    if (!holder)
+      return fail(firstSentence, `find it with \`lsof -i :${chosen}\` and stop it, or move: ${move}`);
+    return fail(
+      `${firstSentence}: ${describeHolder(holder)}`,
+      `stop it (\`kill ${holder.pid}\`), or move: ${move}`,
+    );
+  },
+};
+
+const gptStrategy = runningBridgeCheck(
+  'gpt-strategy',
+  'GPT requests fit topology',
+  async ({ health }, context) => {
+    const strategy = health.gpt_model_strategy;
+    if (context.topology !== 'router') {
+      return pass(`gpt_model_strategy ${strategy}: the main session does not go through the bridge`);
+    }
+    if (strategy === 'openai') return pass('GPT requests pass through to OpenAI (gpt_model_strategy openai)');
+    const effect = strategy === 'error' ? 'refused with an error' : 'answered by an open model';
+    return fail(
+      `router topology, but gpt_model_strategy is ${strategy}: the main session's GPT requests are ${effect}`,
+      await restartCommand(context),
+    );
+  },
+);
+
+async function roundTripFix(trip: RoundTrip, context: DoctorContext, logFile: string): Promise<string> {
+  switch (trip.errorCode) {
+    case 'upstream_authentication_failed':
+      return `${keyFix(context)}: ${await restartCommand(context)}`;
+    case 'timeout':
+    case 'unreachable':
+      return `codex-oss status, and read the log: tail -n 50 ${logFile}`;
+    default:
+      return `read the bridge's log for the request: tail -n 50 ${logFile}`;
+  }
+}
+
+const RATE_LIMITED = new Set(['rate_limit_exceeded', 'insufficient_quota']);
+
+const roundTrip = runningBridgeCheck(
+  'round-trip',
+  'OSS inference round trip',
+  async ({ record }, context) => {
+    const trip = await context.roundTrip();
+    if (!trip) {
+      return notChecked(
+        "the bridge accepts none of the keys doctor knows (Codex's, PROXY_API_KEY, the token file)",
+        'export PROXY_API_KEY=<the key the bridge was started with> and run doctor again',
+      );
+    }
+    if (trip.ok) {
+      return pass(
+        `${ROUND_TRIP_MODEL} answered "${(trip.text ?? '').slice(0, 40)}" in ${trip.latencyMs} ms (model ${trip.answeredBy})`,
+      );
+    }
+    const detail = `${ROUND_TRIP_MODEL} failed after ${trip.latencyMs} ms: ${trip.errorCode}: ${trip.errorMessage}`;
+    if (RATE_LIMITED.has(trip.errorCode ?? ''))
+      return warn(detail, 'wait for the limit to reset (see `codex-oss status`), then run doctor again');
+    return fail(detail, await roundTripFix(trip, context, record.log_file ?? context.paths.logFile));
+  },
+);
+
+function keyFix(context: DoctorContext): string {
+  const file = context.paths.envFile;
+  return `put a valid \`${OPENCODE_KEY_ENV}=<key>\` in ${file} (chmod 600; an exported ${OPENCODE_KEY_ENV} wins over it), then restart the bridge`;
+}
+
+const upstreamKey = runningBridgeCheck(
+  'upstream-key',
+  'OpenCode Go accepts the key',
+  async ({ health }, context) => {
+    const upstream = health.upstream as { key_configured?: boolean; base_url?: string } | undefined;
+    if (upstream?.key_configured === false) {
+      return fail(
+        'the running bridge has no OpenCode Go key',
+        `${keyFix(context)}: ${await restartCommand(context)}`,
+      );
+    }
+    const trip = await context.roundTrip();
+    if (!trip) return notChecked('no round trip (see above)', 'fix the round trip, then run doctor again');
+    if (trip.ok || RATE_LIMITED.has(trip.errorCode ?? ''))
+      return pass(`${upstream?.base_url ?? 'the upstream'} accepted it`);
+    if (trip.errorCode === 'upstream_authentication_failed') {
+      return fail(
+        `${upstream?.base_url ?? 'the upstream'} rejects the bridge's key`,
+        `${keyFix(context)}: ${await restartCommand(context)}`,
+      );
+    }
+    return notChecked(
+      `the round trip failed with ${trip.errorCode}`,
+      'fix the round trip, then run doctor again',
+    );
+  },
+);
+
+function realpathOrSelf(file: string): string {
+  try {
+    return realpathSync(file);
+  } catch {
+    return file;
+  }
+}
+
+/** The same file, even when one path goes through a symlink (e.g. a project opened via a linked directory). */
+function sameFile(a: string, b: string): boolean {
+  return a === b || realpathOrSelf(a) === realpathOrSelf(b);
+}
+
+function temporaryDirs(): string[] {
+  const dirs = new Set<string>();
+  for (const dir of ['/tmp', '/var/tmp', '/dev/shm', tmpdir()]) {
+    dirs.add(dir);
+    dirs.add(realpathOrSelf(dir));
+  }
+  return [...dirs];
+}
+
+const stateDb: Check = {
+  id: 'state-db',
+  group: 'bridge',
+  title: 'State database persistent',
+  async run(context) {
+    const state = await context.bridge();
+    const reported = state.running
+      ? (state.health.state as { db_path?: string } | undefined)?.db_path
+      : undefined;
+    const db = reported ?? context.paths.stateDb;
+    const projectLocal = sameFile(db, context.paths.stateDb);
+    const whose = reported ? "the running bridge's" : 'where `codex-oss start` keeps it';
+    const temporary = temporaryDirs().find((dir) => db.startsWith(`${dir}${path.sep}`));
+    if (!temporary) return pass(`${db} (${whose})`);
+    const fix = projectLocal
+      ? `keep the project outside ${temporary} (codex-oss start keeps state in <project>/.codex-oss/state/)`
+      : `restart it with \`${await context.startCommand()}\`, which keeps state in ${context.paths.stateDir}`;
+    return warn(
+      `${db} (${whose}) is under ${temporary}, which a reboot may wipe: replayed reasoning would be lost`,
+      fix,
+    );
+  },
+};
+
+export const BRIDGE_CHECKS: readonly Check[] = [running, port, gptStrategy, roundTrip, upstreamKey, stateDb];
