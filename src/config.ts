@@ -39,6 +39,8 @@ export interface Config {
     ossFallback: string;
     openaiApiKey: string | undefined;
     openaiBaseUrl: string;
+    /** Where GPT requests signed in with a ChatGPT account go (Codex sends `chatgpt-account-id` then). */
+    chatgptBaseUrl: string;
   };
   stripTools: boolean;
   exposeEmptyReasoningItem: boolean;
@@ -286,6 +288,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       ossFallback: read.string('GPT_MODEL_OSS_FALLBACK') ?? 'deepseek-v4-pro',
       openaiApiKey,
       openaiBaseUrl: read.url('OPENAI_BASE_URL', 'https://api.openai.com/v1'),
+      chatgptBaseUrl: read.url('CHATGPT_BASE_URL', 'https://chatgpt.com/backend-api/codex'),
     },
     stripTools: read.boolean('STRIP_TOOLS', false),
     exposeEmptyReasoningItem: read.boolean('EXPOSE_EMPTY_REASONING_ITEM', true),

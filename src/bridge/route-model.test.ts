@@ -7,7 +7,13 @@ import { routeModel } from './route-model.ts';
 const catalog = createModelCatalog();
 
 function gpt(strategy: Config['gpt']['strategy'], ossFallback = 'deepseek-v4-pro'): Config['gpt'] {
-  return { strategy, ossFallback, openaiApiKey: undefined, openaiBaseUrl: 'https://api.openai.com/v1' };
+  return {
+    strategy,
+    ossFallback,
+    openaiApiKey: undefined,
+    openaiBaseUrl: 'https://api.openai.com/v1',
+    chatgptBaseUrl: 'https://chatgpt.com/backend-api/codex',
+  };
 }
 
 /** The BridgeError routeModel throws; fails the test if it routes. */

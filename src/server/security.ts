@@ -64,8 +64,27 @@ export function keysMatch(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
 
+/**
+ * Where a client may present the bridge key besides `Authorization: Bearer`: Codex providers with
+ * `requires_openai_auth` send the user's own OpenAI credentials as Authorization (forwarded for GPT models), so the
+ * bridge key then travels in this header (`env_http_headers` in the provider).
+ */
+export const BRIDGE_KEY_HEADER = 'x-opencode-bridge-key';
+
 export function bearerAuth(expectedKey: string): MiddlewareHandler {
   return async (c, next) => {
+    const bridgeKey = c.req.header(BRIDGE_KEY_HEADER);
+    if (bridgeKey !== undefined) {
+      if (!keysMatch(bridgeKey.trim(), expectedKey)) {
+        throw new BridgeError({
+          status: 401,
+          code: 'invalid_api_key',
+          message: `Incorrect bridge key in ${BRIDGE_KEY_HEADER}. Use the key from PROXY_API_KEY or the bridge token file.`,
+        });
+      }
+      await next();
+      return;
+    }
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header.trim());
     if (!match || !keysMatch(match[1] as string, expectedKey)) {

@@ -85,3 +85,64 @@ describe('GPT pass-through', () => {
     expect(t.rawLogs()).not.toContain(BRIDGE_KEY);
   });
 });
+
+describe('GPT pass-through with the user’s own Codex sign-in (no OPENAI_API_KEY on the bridge)', () => {
+  let forwarding: TestBridge;
+  beforeAll(async () => {
+    const port = (openai.address() as AddressInfo).port;
+    forwarding = await startTestBridge({
+      env: {
+        GPT_MODEL_STRATEGY: 'openai',
+        OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+        CHATGPT_BASE_URL: `http://127.0.0.1:${port}/chatgpt`,
+      },
+    });
+  });
+  afterAll(() => forwarding.close());
+
+  const send = (headers: Record<string, string>) =>
+    fetch(`${forwarding.baseUrl}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: RAW_BODY,
+    });
+
+  it('forwards an API-key sign-in to OPENAI_BASE_URL and never forwards the bridge key', async () => {
+    const response = await send({
+      authorization: 'Bearer sk-user-own-key',
+      'x-opencode-bridge-key': BRIDGE_KEY,
+    });
+    expect(response.status).toBe(200);
+    expect(await response.text()).toBe(SSE_BYTES);
+    expect(received?.path).toBe('/v1/responses');
+    expect(received?.headers.authorization).toBe('Bearer sk-user-own-key');
+    expect(received?.headers['x-opencode-bridge-key']).toBeUndefined();
+  });
+
+  it('sends a ChatGPT sign-in (chatgpt-account-id) to CHATGPT_BASE_URL', async () => {
+    const response = await send({
+      authorization: 'Bearer chatgpt-token',
+      'chatgpt-account-id': 'acc-1',
+      'x-opencode-bridge-key': BRIDGE_KEY,
+    });
+    await response.text();
+    expect(received?.path).toBe('/chatgpt/responses');
+    expect(received?.headers['chatgpt-account-id']).toBe('acc-1');
+  });
+
+  it('refuses a wrong bridge key in the header', async () => {
+    const response = await send({
+      authorization: 'Bearer sk-user-own-key',
+      'x-opencode-bridge-key': 'wrong',
+    });
+    expect(response.status).toBe(401);
+  });
+
+  it('says how to get credentials when there is neither OPENAI_API_KEY nor a forwarded sign-in', async () => {
+    const response = await send({ authorization: `Bearer ${BRIDGE_KEY}` });
+    expect(response.status).toBe(500);
+    const body = (await response.json()) as { error: { code: string; message: string } };
+    expect(body.error.code).toBe('openai_key_missing');
+    expect(body.error.message).toContain('--auth codex');
+  });
+});

@@ -54,9 +54,14 @@ export async function codexToken(provider: TomlTable, cwd: string, env: Env): Pr
   if (isTable(provider.auth) && typeof provider.auth.command === 'string') {
     return commandToken(provider.auth, cwd, env);
   }
-  if (typeof provider.env_key === 'string') {
-    const source = `$${provider.env_key}`;
-    const token = env[provider.env_key]?.trim();
+  // `--auth codex`: the bridge key rides in x-opencode-bridge-key, read from an environment variable.
+  const headerVariable = isTable(provider.env_http_headers)
+    ? provider.env_http_headers['x-opencode-bridge-key']
+    : undefined;
+  const variable = typeof provider.env_key === 'string' ? provider.env_key : headerVariable;
+  if (typeof variable === 'string') {
+    const source = `$${variable}`;
+    const token = env[variable]?.trim();
     return token
       ? { token, source, kind: 'env_key' }
       : {
@@ -71,7 +76,7 @@ export async function codexToken(provider: TomlTable, cwd: string, env: Env): Pr
     source: 'nothing',
     kind: 'none',
     problem:
-      'the provider has neither an auth command nor env_key, so Codex sends no key and the bridge answers 401',
+      'the provider has no auth command, env_key or x-opencode-bridge-key header, so Codex sends no key and the bridge answers 401',
   };
 }
 

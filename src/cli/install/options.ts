@@ -8,7 +8,7 @@ import { BUILT_IN_AGENTS } from './orchestration.ts';
 export const TOPOLOGIES = ['router', 'subagent-provider'] as const;
 export type Topology = (typeof TOPOLOGIES)[number];
 
-export const AUTH_MODES = ['command', 'env'] as const;
+export const AUTH_MODES = ['command', 'env', 'codex'] as const;
 export type AuthMode = (typeof AUTH_MODES)[number];
 
 /** Efforts a role may ask for (Codex's `model_reasoning_effort` values). */
@@ -147,8 +147,11 @@ Options:
                       subagent-provider: only the provider is added; the main session stays native.
                       Default: chosen from the installed Codex version.
   --port N            the bridge's port (default ${DEFAULT_PORT})
-  --auth command|env  how Codex gets the bridge token: run \`cat <token file>\` (default), or read
-                      the OPENCODE_BRIDGE_TOKEN environment variable
+  --auth command|env|codex
+                      how Codex gets the bridge token: run \`cat <token file>\` (default), or read
+                      the OPENCODE_BRIDGE_TOKEN environment variable; codex: GPT requests carry your
+                      own Codex sign-in (requires_openai_auth), forwarded to OpenAI by the bridge, and
+                      the bridge token travels in x-opencode-bridge-key from OPENCODE_BRIDGE_TOKEN
   --trust             record this project as trusted in your Codex config (Codex ignores .codex/
                       in untrusted projects)
   --force             rewrite codex-oss's own files even where they were edited (backed up first)

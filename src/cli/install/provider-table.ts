@@ -21,7 +21,7 @@ export const PROVIDER_COMMENTS = [
 ];
 
 /** Keys that select how Codex authenticates; only one way may be present. */
-const AUTH_KEYS = ['env_key', 'env_key_instructions', 'auth'];
+const AUTH_KEYS = ['env_key', 'env_key_instructions', 'auth', 'requires_openai_auth', 'env_http_headers'];
 
 export interface ProviderSettings {
   port: number;
@@ -51,6 +51,12 @@ export function providerTable(settings: ProviderSettings): TomlTable {
     case 'command':
       // Codex runs the command for a token, caches it and runs it again after a 401. (Incompatible with env_key.)
       table.auth = { command: 'cat', args: [settings.tokenFile] };
+      return table;
+    case 'codex':
+      // GPT requests carry the user's own Codex sign-in (forwarded to OpenAI by the bridge); the bridge key then
+      // travels in its own header, read from the environment. (requires_openai_auth excludes env_key and auth.)
+      table.requires_openai_auth = true;
+      table.env_http_headers = { 'x-opencode-bridge-key': BRIDGE_TOKEN_ENV };
       return table;
     default: {
       const unknown: never = settings.auth;
