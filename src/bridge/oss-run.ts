@@ -10,6 +10,7 @@ import type { GuardrailPlan } from '../guardrails/plan.ts';
 import { decideSegment } from '../guardrails/segment.ts';
 import { uniqueId } from '../ids.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
+import type { ModeInfo } from '../modes/plan-mode.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import type { ResponseEvent, ResponseObject } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
@@ -33,13 +34,16 @@ export interface OssRunParams {
   model: ResolvedModel;
   sessionId: string;
   requestId: string;
+  /** The subagent task mode of this turn (src/modes), for the log line and its answer checks. */
+  mode?: { info: ModeInfo; exactOutput: string | undefined };
 }
 
 export function newResponseId(): string {
   return uniqueId('resp');
 }
 
-function echoOf(request: ResponsesRequest): ResponseEcho {
+/** The request fields a Response echoes (also used for the turns the bridge answers itself, src/modes). */
+export function echoOf(request: ResponsesRequest): ResponseEcho {
   return {
     instructions: request.instructions ?? null,
     metadata: request.metadata ?? {},
@@ -342,7 +346,9 @@ export class OssRun {
    */
   #afterSegment(): { events: ResponseEvent[]; next: boolean } {
     const segment = this.translator.segmentEnd();
-    const decision = decideSegment(segment, this.#params.guardrails.response, this.#reasked);
+    const decision = decideSegment(segment, this.#params.guardrails.response, this.#reasked, {
+      exactOutput: this.#params.mode?.exactOutput,
+    });
     switch (decision.kind) {
       case 'finish':
         for (const dropped of decision.dropped) this.#guardrailLog.push(`not forwarded: ${dropped}`);
@@ -404,6 +410,7 @@ export class OssRun {
       guardrails: this.#params.guardrails.active
         ? { toolTurns: this.#params.guardrails.toolTurns, decisions: this.#guardrailLog }
         : undefined,
+      mode: this.#params.mode?.info,
       ...(this.#deps.config.logBodies ? { input: rawInput, output: response?.output } : {}),
     };
     const unreadable = notes.some((note) => note.kind === 'reasoning_unreadable');

@@ -1,8 +1,10 @@
 /**
  * What to do when one upstream call of a guarded request has ended: pass its tool calls on (minus duplicates of
  * calls already answered, and minus calls over the per-turn cap), re-ask the model once with a note (it only
- * repeated calls, or only announced what it would do), or end the response incomplete with the reason. Pure.
+ * repeated calls, or only announced what it would do), or end the response incomplete with the reason. A task
+ * mode's checks come first (no_tool_exact: the answer against its required exact form, src/modes). Pure.
  */
+import { decideExactOutput } from '../modes/exact-output.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import { customToolInput, type HeldCall } from '../translate/stream.ts';
 import { callKey } from './history-facts.ts';
@@ -18,7 +20,16 @@ export interface EndedSegment {
 export type SegmentDecision =
   | { kind: 'finish'; release: HeldCall[]; dropped: string[] }
   | { kind: 'reask'; append: InputItem[]; why: string }
-  | { kind: 'incomplete'; reason: 'repeated_tool_calls' | 'non_terminal_answer'; why: string };
+  | {
+      kind: 'incomplete';
+      reason: 'repeated_tool_calls' | 'non_terminal_answer' | 'exact_output_mismatch';
+      why: string;
+    };
+
+/** Checks a task mode adds (src/modes): no_tool_exact's required answer. */
+export interface SegmentChecks {
+  exactOutput?: string;
+}
 
 function keyOf(call: HeldCall): string {
   const args = call.binding.kind === 'custom' ? customToolInput(call.arguments) : call.arguments;
@@ -40,7 +51,9 @@ export function decideSegment(
   segment: EndedSegment,
   guardrails: ResponseGuardrails,
   alreadyReasked: boolean,
+  checks: SegmentChecks = {},
 ): SegmentDecision {
+  if (checks.exactOutput !== undefined) return decideExactOutput(segment, checks.exactOutput, alreadyReasked);
   if (segment.calls.length > 0) {
     const earlier = (call: HeldCall) => guardrails.answeredCalls?.get(keyOf(call));
     const fresh = segment.calls.filter((call) => earlier(call) === undefined);

@@ -9,6 +9,8 @@ import { routeModel } from '../bridge/route-model.ts';
 import { conversationSessionId } from '../bridge/session.ts';
 import { BridgeError, invalidRequest } from '../errors.ts';
 import { isSubagentRequest, planGuardrails } from '../guardrails/plan.ts';
+import { planMode } from '../modes/plan-mode.ts';
+import { serveBridgeTurn } from '../modes/serve-bridge-turn.ts';
 import { parseInputItems } from '../responses/input-items.ts';
 import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
 import { respondWithRun } from './respond.ts';
@@ -61,12 +63,19 @@ export async function handleCreateResponse(
   );
   const header = (name: string) => incoming.headers.get(name) ?? undefined;
   const hasTools = (request.tools?.length ?? 0) > 0 || items.some((item) => item.type === 'additional_tools');
-  const guardrails = planGuardrails(items, hasTools, isSubagentRequest(header), deps.config.guardrails);
+  const subagent = isSubagentRequest(header);
+  const guardrails = planGuardrails(items, hasTools, subagent, deps.config.guardrails);
+  // Subagent task modes (src/modes): a turn the bridge answers itself, or the model's turn as the mode shapes it.
+  const mode = planMode({ request, items, guardrails, subagent, config: deps.config.guardrails });
+  if (mode.kind === 'bridge_turn')
+    return serveBridgeTurn(deps, mode, { request, rawInput, requestId, model: route.model });
+  const turn = mode.kind === 'model' ? mode : { guardrails, request, items };
   const run = new OssRun(deps, {
-    guardrails,
-    request,
+    guardrails: turn.guardrails,
+    request: turn.request,
     rawInput,
-    items,
+    items: turn.items,
+    mode: mode.kind === 'model' ? { info: mode.info, exactOutput: mode.exactOutput } : undefined,
     model: route.model,
     sessionId,
     requestId,

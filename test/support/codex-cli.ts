@@ -30,6 +30,8 @@ export interface CodexOptions {
   config?: string[];
   /** A model_catalog_json entry list to make Codex treat the model as known (e.g. freeform apply_patch). */
   catalog?: Array<Record<string, unknown>>;
+  /** Run commands in Codex's own sandbox (approvals off, as in `codex exec`); default: no sandbox at all. */
+  sandbox?: 'read-only' | 'workspace-write';
   timeoutMs?: number;
 }
 
@@ -85,7 +87,7 @@ export async function runCodex(options: CodexOptions): Promise<CodexRun> {
       '--json',
       '--skip-git-repo-check',
       '--ephemeral',
-      '--dangerously-bypass-approvals-and-sandbox',
+      ...(options.sandbox ? ['-s', options.sandbox] : ['--dangerously-bypass-approvals-and-sandbox']),
       '-C',
       options.workDir,
       '-m',

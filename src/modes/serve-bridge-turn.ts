@@ -1,0 +1,57 @@
+/**
+ * Answers a turn the bridge makes itself (no model called): the whole event stream at once (nothing to wait for),
+ * or the Response object for a non-streaming request; stored when the request asks for it, counted in the metrics
+ * under the bridge's name, and one log line saying what the bridge did.
+ */
+import type { BridgeDeps } from '../bridge/deps.ts';
+import { echoOf, newResponseId } from '../bridge/oss-run.ts';
+import type { ResolvedModel } from '../models/catalog.ts';
+import type { ResponsesRequest } from '../responses/request.ts';
+import { formatSseEvents, SSE_HEADERS } from '../server/sse.ts';
+import { bridgeTurnEvents } from './bridge-turn.ts';
+import type { ModePlan } from './plan-mode.ts';
+
+export interface BridgeTurnContext {
+  request: ResponsesRequest;
+  rawInput: unknown[];
+  requestId: string;
+  model: ResolvedModel;
+}
+
+export function serveBridgeTurn(
+  deps: BridgeDeps,
+  plan: Extract<ModePlan, { kind: 'bridge_turn' }>,
+  context: BridgeTurnContext,
+): Response {
+  const startedAt = Date.now();
+  const { request, requestId } = context;
+  const { events, response } = bridgeTurnEvents(plan.turn, {
+    responseId: newResponseId(),
+    createdAt: Math.floor(startedAt / 1000),
+    echo: echoOf(request),
+  });
+  if (request.store === true) deps.store.saveResponse({ response, input: context.rawInput });
+  deps.metrics.responses.inc({
+    model: context.model.requested,
+    served_model: plan.turn.model,
+    outcome: response.status,
+  });
+  deps.logger.info(
+    {
+      requestId,
+      responseId: response.id,
+      model: context.model.requested,
+      servedModel: plan.turn.model,
+      status: response.status,
+      durationMs: Date.now() - startedAt,
+      mode: plan.info,
+      calls: plan.turn.calls.length > 0 ? plan.turn.calls.map((call) => call.callId) : undefined,
+    },
+    'bridge turn (no model called)',
+  );
+  if (request.stream !== true) return Response.json(response);
+  return new Response(formatSseEvents(events), {
+    status: 200,
+    headers: { ...SSE_HEADERS, 'x-request-id': requestId },
+  });
+}
