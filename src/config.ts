@@ -41,6 +41,8 @@ export interface Config {
     openaiBaseUrl: string;
     /** Where GPT requests signed in with a ChatGPT account go (Codex sends `chatgpt-account-id` then). */
     chatgptBaseUrl: string;
+    /** OSS model for Codex subagents that arrive with a GPT model (full-history forks); unset = the strategy applies. */
+    subagentAlias: string | undefined;
   };
   stripTools: boolean;
   exposeEmptyReasoningItem: boolean;
@@ -289,6 +291,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       openaiApiKey,
       openaiBaseUrl: read.url('OPENAI_BASE_URL', 'https://api.openai.com/v1'),
       chatgptBaseUrl: read.url('CHATGPT_BASE_URL', 'https://chatgpt.com/backend-api/codex'),
+      subagentAlias: read.string('SUBAGENT_GPT_MODEL_ALIAS'),
     },
     stripTools: read.boolean('STRIP_TOOLS', false),
     exposeEmptyReasoningItem: read.boolean('EXPOSE_EMPTY_REASONING_ITEM', true),

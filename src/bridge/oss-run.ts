@@ -34,6 +34,8 @@ export interface OssRunParams {
   model: ResolvedModel;
   sessionId: string;
   requestId: string;
+  /** The model the client asked for, when another one serves it (GPT_MODEL_STRATEGY=oss, subagent alias). */
+  aliasedFrom?: string;
   /** The subagent task mode of this turn (src/modes), for the log line and its answer checks. */
   mode?: { info: ModeInfo; exactOutput: string | undefined };
 }
@@ -393,6 +395,7 @@ export class OssRun {
       requestId,
       responseId: this.translator.options.responseId,
       model: model.requested,
+      aliasedFrom: this.#params.aliasedFrom,
       servedModel: served.upstreamModel,
       status:
         (clientDisconnected || this.aborted) && !response

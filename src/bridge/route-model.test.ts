@@ -13,6 +13,7 @@ function gpt(strategy: Config['gpt']['strategy'], ossFallback = 'deepseek-v4-pro
     openaiApiKey: undefined,
     openaiBaseUrl: 'https://api.openai.com/v1',
     chatgptBaseUrl: 'https://chatgpt.com/backend-api/codex',
+    subagentAlias: undefined,
   };
 }
 
@@ -123,5 +124,26 @@ describe('routeModel: unknown models', () => {
 
   it('refuses a model named after an object property as not found', () => {
     expect(refusal('constructor', 'error').code).toBe('model_not_found');
+  });
+});
+
+describe('routeModel for subagents that arrive with a GPT model (full-history forks)', () => {
+  it('serves them with SUBAGENT_GPT_MODEL_ALIAS, saying what was asked for', () => {
+    const route = routeModel('gpt-5.5', catalog, { ...gpt('openai'), subagentAlias: 'kimi-k2.6' }, true);
+    expect(route).toMatchObject({
+      kind: 'oss',
+      model: { upstreamModel: 'kimi-k2.6' },
+      aliasedFrom: 'gpt-5.5',
+    });
+  });
+
+  it('leaves the main session on GPT', () => {
+    expect(routeModel('gpt-5.5', catalog, { ...gpt('openai'), subagentAlias: 'kimi-k2.6' }, false)).toEqual({
+      kind: 'openai',
+    });
+  });
+
+  it('applies the strategy when no alias is configured', () => {
+    expect(routeModel('gpt-5.5', catalog, gpt('openai'), true)).toEqual({ kind: 'openai' });
   });
 });

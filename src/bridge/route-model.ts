@@ -8,15 +8,32 @@ import { isOpenAIModel, type ModelCatalog, type ResolvedModel } from '../models/
 
 export type ModelRoute = { kind: 'oss'; model: ResolvedModel; aliasedFrom?: string } | { kind: 'openai' };
 
-export function routeModel(requested: string, catalog: ModelCatalog, gpt: Config['gpt']): ModelRoute {
+function resolveOss(catalog: ModelCatalog, name: string): ResolvedModel | undefined {
+  return catalog.resolve(name) ?? catalog.resolve(`ocg-${name}`);
+}
+
+export function routeModel(
+  requested: string,
+  catalog: ModelCatalog,
+  gpt: Config['gpt'],
+  /** The request comes from a Codex subagent (x-openai-subagent: collab_spawn). */
+  subagent = false,
+): ModelRoute {
   const model = catalog.resolve(requested);
   if (model) return { kind: 'oss', model };
+  if (isOpenAIModel(requested) && subagent && gpt.subagentAlias) {
+    // A full-history fork inherits the parent's GPT model (Codex refuses a model override on such forks): the
+    // subagent runs on the OSS model configured for subagents instead.
+    const alias = resolveOss(catalog, gpt.subagentAlias);
+    if (alias)
+      return { kind: 'oss', model: { ...alias, requested: alias.requested }, aliasedFrom: requested };
+  }
   if (isOpenAIModel(requested)) {
     switch (gpt.strategy) {
       case 'openai':
         return { kind: 'openai' };
       case 'oss': {
-        const fallback = catalog.resolve(gpt.ossFallback) ?? catalog.resolve(`ocg-${gpt.ossFallback}`);
+        const fallback = resolveOss(catalog, gpt.ossFallback);
         if (!fallback) {
           throw new BridgeError({
             status: 400,

@@ -50,7 +50,12 @@ export async function handleCreateResponse(
 ): Promise<Response> {
   const rawBody = await incoming.text();
   const request = parseResponsesRequest(parseJsonBody(rawBody));
-  const route = routeModel(request.model, deps.catalog, deps.config.gpt);
+  const route = routeModel(
+    request.model,
+    deps.catalog,
+    deps.config.gpt,
+    isSubagentRequest((name) => incoming.headers.get(name) ?? undefined),
+  );
   if (route.kind === 'openai') return passThroughToOpenAI(deps.config.gpt, incoming, rawBody);
   const rawInput = fullInput(deps, request);
   if (rawInput.length === 0)
@@ -77,6 +82,7 @@ export async function handleCreateResponse(
     items: turn.items,
     mode: mode.kind === 'model' ? { info: mode.info, exactOutput: mode.exactOutput } : undefined,
     model: route.model,
+    aliasedFrom: route.aliasedFrom,
     sessionId,
     requestId,
   });

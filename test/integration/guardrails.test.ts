@@ -142,4 +142,17 @@ describe('subagent guardrails', () => {
     expect(chatCalls(t)).toHaveLength(1);
     expect(chatCalls(t)[0]?.body.tools).toHaveLength(1);
   });
+
+  it('serves a subagent that arrives with a GPT model (a full-history fork) with SUBAGENT_GPT_MODEL_ALIAS', async () => {
+    const t = await bridge({
+      GPT_MODEL_STRATEGY: 'openai',
+      OPENAI_API_KEY: 'sk-unused',
+      SUBAGENT_GPT_MODEL_ALIAS: 'kimi-k2.6',
+    });
+    t.upstream.enqueue(textReply('RESULT: answered by Kimi.'));
+    const { events } = await ask(t, [user('task')], SUBAGENT, 'gpt-5.5');
+    expect(events.at(-1)).toMatchObject({ type: 'response.completed', response: { model: 'ocg-kimi-k2.6' } });
+    expect(chatCalls(t)[0]?.body.model).toBe('kimi-k2.6');
+    expect(t.logs().find((line) => line.aliasedFrom)?.aliasedFrom).toBe('gpt-5.5');
+  });
 });
