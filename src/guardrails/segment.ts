@@ -6,7 +6,8 @@
  */
 import { decideExactOutput } from '../modes/exact-output.ts';
 import type { InputItem } from '../responses/input-items.ts';
-import { customToolInput, type HeldCall } from '../translate/stream.ts';
+import type { HeldCall } from '../translate/stream.ts';
+import { customToolInput } from '../translate/stream-items.ts';
 import { callKey } from './history-facts.ts';
 import { isNonTerminalAnswer, NON_TERMINAL_NUDGE } from './intent.ts';
 import type { ResponseGuardrails } from './plan.ts';

@@ -4,7 +4,8 @@ import { readChunks } from '../../test/support/fixtures.ts';
 import { testCarrier, testTranslator } from '../../test/support/translator.ts';
 import type { ResponseEvent } from '../responses/output.ts';
 import type { ChatChunk } from '../upstream/chat-types.ts';
-import { customToolInput, type StreamTranslatorOptions } from './stream.ts';
+import type { StreamTranslatorOptions } from './stream.ts';
+import { customToolInput } from './stream-items.ts';
 
 const carrier = testCarrier;
 const translator = testTranslator;
