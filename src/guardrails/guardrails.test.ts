@@ -3,7 +3,7 @@ import type { GuardrailsConfig } from '../config.ts';
 import { parseInputItems } from '../responses/input-items.ts';
 import type { HeldCall } from '../translate/stream.ts';
 import { compactToolOutput } from './compact-output.ts';
-import { callKey, historyFacts } from './history-facts.ts';
+import { callKey, historyFacts, mayChangeState } from './history-facts.ts';
 import { isNonTerminalAnswer } from './intent.ts';
 import { planGuardrails } from './plan.ts';
 import { decideSegment } from './segment.ts';
@@ -85,6 +85,24 @@ describe('historyFacts', () => {
   it('lists answered calls only', () => {
     const items = parseInputItems([user('task'), call('b', 'ls'), output('b'), call('c', 'pwd')]);
     expect(historyFacts(items).answered.map((answered) => answered.callId)).toEqual(['b']);
+  });
+
+  it('forgets answered calls once a call may have changed something (re-running tests after an edit is legitimate)', () => {
+    const items = parseInputItems([
+      user('task'),
+      call('a', 'npm test'),
+      output('a'),
+      call('b', 'sed -i s/x/y/ f.ts'),
+      output('b'),
+      call('c', 'cat f.ts'),
+      output('c'),
+    ]);
+    expect(historyFacts(items).answered.map((answered) => answered.callId)).toEqual(['b', 'c']);
+  });
+
+  it('keeps a repeated test run in the window when nothing happened in between', () => {
+    const items = parseInputItems([user('task'), call('a', 'npm test'), output('a')]);
+    expect(historyFacts(items).answered.map((answered) => answered.callId)).toEqual(['a']);
   });
 
   it('treats argument key order and spacing as the same call', () => {
@@ -199,5 +217,23 @@ describe('decideSegment', () => {
       release: [],
       dropped: [],
     });
+  });
+});
+
+describe('mayChangeState', () => {
+  it.each(['cat src/a.ts', 'rg -n foo src', 'git diff', 'ls -la', "sed -n '1,40p' f"])(
+    '%s only reads',
+    (cmd) => {
+      expect(mayChangeState('exec_command', JSON.stringify({ cmd }))).toBe(false);
+    },
+  );
+  it.each(['npm test', 'sed -i s/a/b/ f', 'cat a > b', 'rm -rf x', 'ls; make'])(
+    '%s may change state',
+    (cmd) => {
+      expect(mayChangeState('exec_command', JSON.stringify({ cmd }))).toBe(true);
+    },
+  );
+  it('treats unknown tools as changing state', () => {
+    expect(mayChangeState('spawn_agent', '{}')).toBe(true);
   });
 });

@@ -1,7 +1,7 @@
 /**
- * What the history says about the task so far: the calls already answered (for duplicate suppression), the tool
- * turns used (for the budget) and the evidence gathered (for the ledger). Counted from the last user message, which
- * for a Codex subagent is its task.
+ * What the history says about the task so far: the calls already answered since the last call that may have
+ * changed something (for duplicate suppression) and the tool turns used (for the budget). Counted from the last user
+ * message, which for a Codex subagent is its task.
  */
 import type { InputItem } from '../responses/input-items.ts';
 
@@ -27,18 +27,46 @@ function lastUserMessage(items: readonly InputItem[]): number {
   return -1;
 }
 
+/** Commands that only look: repeating one with nothing changed in between cannot give a different answer. */
+const READ_ONLY_COMMAND =
+  /^\s*(cat|ls|ll|head|tail|wc|nl|file|stat|pwd|tree|find|fd|rg|grep|egrep|fgrep|ag|sed -n|awk|jq|less|more|git (status|diff|log|show|blame|ls-files|grep|branch|rev-parse))\b/;
+
+/**
+ * Whether a call may change what later calls see (an edit, a build, a test run, an unknown tool). After such a
+ * call, repeating an earlier call is legitimate (re-running the tests after an edit), so it starts a new window.
+ */
+export function mayChangeState(name: string, args: string): boolean {
+  if (name === 'view_image') return false;
+  if (name !== 'exec_command' && name !== 'shell' && name !== 'shell_command') return true;
+  let command = '';
+  try {
+    const parsed = JSON.parse(args) as { cmd?: unknown; command?: unknown };
+    command =
+      typeof parsed.cmd === 'string'
+        ? parsed.cmd
+        : Array.isArray(parsed.command)
+          ? parsed.command.join(' ')
+          : String(parsed.command ?? '');
+  } catch {
+    return true;
+  }
+  return !READ_ONLY_COMMAND.test(command) || /[;&|>]/.test(command);
+}
+
 export function historyFacts(items: readonly InputItem[]): HistoryFacts {
   const since = items.slice(lastUserMessage(items) + 1);
   const outputs = new Set(since.flatMap((item) => (item.type === 'tool_output' ? [item.callId] : [])));
-  const answered: AnsweredCall[] = [];
+  let answered: AnsweredCall[] = [];
   let toolTurns = 0;
   let inTurn = false;
   for (const item of since) {
     if (item.type === 'function_call' || item.type === 'custom_tool_call') {
       if (!inTurn) toolTurns += 1;
       inTurn = true;
-      if (outputs.has(item.callId))
-        answered.push({ callId: item.callId, name: item.name, arguments: argumentsOf(item) });
+      const call = { callId: item.callId, name: item.name, arguments: argumentsOf(item) };
+      // A call that may change state opens a new window: only calls from it on count as already answered.
+      if (item.type === 'custom_tool_call' || mayChangeState(call.name, call.arguments)) answered = [];
+      if (outputs.has(item.callId)) answered.push(call);
     } else if (item.type !== 'reasoning') {
       inTurn = false;
     }
