@@ -348,6 +348,8 @@ export class OssRun {
    */
   #afterSegment(): { events: ResponseEvent[]; next: boolean } {
     const segment = this.translator.segmentEnd();
+    // Cut short: any call may be truncated, so none runs; the response ends incomplete or failed as the upstream said.
+    if (segment.cutShort) return { events: [...segment.events, ...this.translator.finish()], next: false };
     const decision = decideSegment(segment, this.#params.guardrails.response, this.#reasked, {
       exactOutput: this.#params.mode?.exactOutput,
     });

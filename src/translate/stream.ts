@@ -79,6 +79,11 @@ export interface SegmentSummary {
   /** Message text of this segment. */
   text: string;
   reasoning: string;
+  /**
+   * True when the upstream stopped this segment short (length, content filter, overload): its calls may be cut
+   * mid-argument, so none is handed back and the caller ends the response with `finish()`.
+   */
+  cutShort: boolean;
 }
 
 /** What the state store keeps so a later turn can recover reasoning even if the client drops it. */
@@ -165,8 +170,18 @@ export class ChatToResponsesTranslator {
     const events: ResponseEvent[] = [];
     this.#flushSplitter(events);
     this.#closeReasoning(events);
-    this.#closeMessage(events, 'completed');
     const segmentItems = this.#items.slice(this.#segmentStart);
+    const segmentText = (kind: 'message' | 'reasoning') =>
+      segmentItems.map((item) => (item.kind === kind ? item.text : '')).join('');
+    if (outcomeOfFinishReason(this.#finishReason).status !== 'completed')
+      return {
+        events,
+        calls: [],
+        text: segmentText('message'),
+        reasoning: segmentText('reasoning'),
+        cutShort: true,
+      };
+    this.#closeMessage(events, 'completed');
     const calls: HeldCall[] = [];
     for (const call of this.#calls.values()) {
       if (!call.name) {
@@ -182,8 +197,9 @@ export class ChatToResponsesTranslator {
     return {
       events,
       calls,
-      text: segmentItems.map((item) => (item.kind === 'message' ? item.text : '')).join(''),
-      reasoning: segmentItems.map((item) => (item.kind === 'reasoning' ? item.text : '')).join(''),
+      text: segmentText('message'),
+      reasoning: segmentText('reasoning'),
+      cutShort: false,
     };
   }
 

@@ -72,6 +72,21 @@ describe('subagent guardrails', () => {
     });
   });
 
+  it('never hands Codex a call the upstream cut short (finish_reason length), and ends incomplete', async () => {
+    const t = await bridge();
+    t.upstream.enqueue(
+      toolCallReply([{ name: 'exec_command', arguments: '{"cmd": "rm -rf bui' }], { finishReason: 'length' }),
+    );
+    const { events } = await ask(t, [user('clean the build directory')]);
+    expect(eventViolations(events)).toEqual([]);
+    expect(events.some((event) => event.item?.type === 'function_call')).toBe(false);
+    expect(events.at(-1)).toMatchObject({
+      type: 'response.incomplete',
+      response: { incomplete_details: { reason: 'max_output_tokens' } },
+    });
+    expect(chatCalls(t)).toHaveLength(1);
+  });
+
   it('ends incomplete, saying why, when the model only announces twice', async () => {
     const t = await bridge();
     t.upstream.enqueue(textReply('I will now run the tests.'), textReply('Running the tests now.'));
