@@ -27,9 +27,29 @@ function lastUserMessage(items: readonly InputItem[]): number {
   return -1;
 }
 
+function messageText(item: InputItem | undefined): string {
+  if (item?.type !== 'message') return '';
+  return item.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+}
+
+/**
+ * Codex's own compaction turn: the full history plus a last user message asking for a handoff summary
+ * (CODEX-CLIENT.md, "compaction"). Not agent work, so no guardrail or mode applies to it.
+ */
+export function isCompactionRequest(items: readonly InputItem[]): boolean {
+  return messageText(items[lastUserMessage(items)]).includes('CONTEXT CHECKPOINT COMPACTION');
+}
+
+/** The user message Codex puts in place of the history after a compaction: a summary, not a task. */
+export function isCompactionSummary(text: string): boolean {
+  return text.trimStart().startsWith('Another language model started to solve this problem');
+}
+
 /** Commands that only look: repeating one with nothing changed in between cannot give a different answer. */
 const READ_ONLY_COMMAND =
-  /^\s*(cat|ls|ll|head|tail|wc|nl|file|stat|pwd|tree|find|fd|rg|grep|egrep|fgrep|ag|sed -n|awk|jq|less|more|git (status|diff|log|show|blame|ls-files|grep|branch|rev-parse))\b/;
+  /^\s*(cat|ls|ll|head|tail|wc|nl|file|stat|pwd|tree|find|rg|grep|egrep|fgrep|ag|sed -n|jq|git (status|diff|log|show|blame|ls-files|grep|rev-parse))\b/;
+/** Options that turn a looking command into one that acts (`find -delete`, `find -exec`). */
+const ACTING_OPTION = /\s-(exec|execdir|ok|okdir|delete|fprint|fprintf|fls)\b/;
 
 /**
  * Whether a call may change what later calls see (an edit, a build, a test run, an unknown tool). After such a
@@ -50,7 +70,7 @@ export function mayChangeState(name: string, args: string): boolean {
   } catch {
     return true;
   }
-  return !READ_ONLY_COMMAND.test(command) || /[;&|>]/.test(command);
+  return !READ_ONLY_COMMAND.test(command) || /[;&|>`$]/.test(command) || ACTING_OPTION.test(command);
 }
 
 export function historyFacts(items: readonly InputItem[]): HistoryFacts {
@@ -64,9 +84,10 @@ export function historyFacts(items: readonly InputItem[]): HistoryFacts {
       if (!inTurn) toolTurns += 1;
       inTurn = true;
       const call = { callId: item.callId, name: item.name, arguments: argumentsOf(item) };
-      // A call that may change state opens a new window: only calls from it on count as already answered.
+      // A call that may change state opens a new window: only looking calls after it count as already answered.
+      // It is not one itself: polling a running command or re-running a build legitimately repeats.
       if (item.type === 'custom_tool_call' || mayChangeState(call.name, call.arguments)) answered = [];
-      if (outputs.has(item.callId)) answered.push(call);
+      else if (outputs.has(item.callId)) answered.push(call);
     } else if (item.type !== 'reasoning') {
       inTurn = false;
     }

@@ -5,7 +5,7 @@
 import type { GuardrailsConfig } from '../config.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import type { CompactionLimits } from './compact-output.ts';
-import { callKey, historyFacts } from './history-facts.ts';
+import { callKey, historyFacts, isCompactionRequest } from './history-facts.ts';
 
 /** What the request translation applies. */
 export interface RequestGuardrails {
@@ -67,6 +67,7 @@ export function planGuardrails(
   config: GuardrailsConfig,
 ): GuardrailPlan {
   if (config.scope === 'off' || (config.scope === 'subagents' && !subagent)) return INACTIVE_PLAN;
+  if (isCompactionRequest(items)) return INACTIVE_PLAN;
   const facts = historyFacts(items);
   const budgetSpent = hasTools && facts.toolTurns >= config.maxToolTurns;
   const instructions: string[] = [];

@@ -22,6 +22,16 @@ function thrown(run: () => unknown): BridgeError {
 }
 
 describe('taskMessage', () => {
+  it('skips the summary Codex puts in place of the history after a compaction', () => {
+    const items = [
+      user('TASK: review a.ts'),
+      user(
+        'Another language model started to solve this problem and produced a summary of its thinking process.',
+      ),
+    ];
+    expect(taskMessage(items)?.text).toBe('TASK: review a.ts');
+  });
+
   it("finds a Codex subagent's task: the last user message that is not the environment context", () => {
     const { items } = codexTurn('modes_pack-01');
     const task = taskMessage(items);

@@ -3,6 +3,7 @@
  * (`READ-ONLY PATHS:`, `OWNED PATHS:`, `DELIVERABLE:`, one line each, plus `TASK:` and `grep <pattern> in <path>`
  * step lines) and the structured ```codex-oss-handoff block, whose fields win over the markers. Pure.
  */
+import { isCompactionSummary } from '../guardrails/history-facts.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import { type HandoffBlock, type ModeName, parseHandoffBlock } from './handoff-block.ts';
 
@@ -40,13 +41,18 @@ function textOf(item: Extract<InputItem, { type: 'message' }>): string {
   return item.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
 }
 
-/** The subagent's task: the last user message that is neither Codex's environment context nor a bridge note. */
+/**
+ * The subagent's task: the last user message that is not Codex's environment context, a bridge note or a
+ * compaction summary.
+ */
 export function taskMessage(items: readonly InputItem[]): TaskMessage | undefined {
   for (let index = items.length - 1; index >= 0; index--) {
     const item = items[index];
     if (item?.type !== 'message' || item.role !== 'user') continue;
     const text = textOf(item);
     if (text.trimStart().startsWith('<environment_context>') || BRIDGE_NOTE.test(text)) continue;
+    // After a compaction Codex adds the summary as a user message; the task is the original message before it.
+    if (isCompactionSummary(text)) continue;
     return { index, text };
   }
   return undefined;
