@@ -83,16 +83,23 @@ describe('routeModel: GPT models under GPT_MODEL_STRATEGY=oss', () => {
     });
   });
 
-  it('keeps the requested id, so the response names the model Codex asked for', () => {
+  it('names the model that answers, and remembers the GPT id it stands in for', () => {
     const route = routeModel('gpt-5', catalog, gpt('oss'));
 
-    expect(route).toMatchObject({ kind: 'oss', aliasedFrom: 'gpt-5', model: { requested: 'gpt-5' } });
+    expect(route).toMatchObject({
+      kind: 'oss',
+      aliasedFrom: 'gpt-5',
+      model: { requested: 'ocg-deepseek-v4-pro' },
+    });
   });
 
   it('accepts the fallback written as a Codex id', () => {
     const route = routeModel('o3', catalog, gpt('oss', 'ocg-kimi-k2.6'));
 
-    expect(route).toMatchObject({ kind: 'oss', model: { upstreamModel: 'kimi-k2.6', requested: 'o3' } });
+    expect(route).toMatchObject({
+      kind: 'oss',
+      model: { upstreamModel: 'kimi-k2.6', requested: 'ocg-kimi-k2.6' },
+    });
   });
 
   it('accepts a fallback defined in MODEL_MAP_JSON', () => {

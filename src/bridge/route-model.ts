@@ -25,8 +25,7 @@ export function routeModel(
     // A full-history fork inherits the parent's GPT model (Codex refuses a model override on such forks): the
     // subagent runs on the OSS model configured for subagents instead.
     const alias = resolveOss(catalog, gpt.subagentAlias);
-    if (alias)
-      return { kind: 'oss', model: { ...alias, requested: alias.requested }, aliasedFrom: requested };
+    if (alias) return { kind: 'oss', model: alias, aliasedFrom: requested };
   }
   if (isOpenAIModel(requested)) {
     switch (gpt.strategy) {
@@ -42,7 +41,8 @@ export function routeModel(
             message: `GPT_MODEL_OSS_FALLBACK="${gpt.ossFallback}" is not a model this bridge serves.`,
           });
         }
-        return { kind: 'oss', model: { ...fallback, requested }, aliasedFrom: requested };
+        // The response names the model that answers, not the GPT model asked for; the log keeps both.
+        return { kind: 'oss', model: fallback, aliasedFrom: requested };
       }
       case 'error':
         throw new BridgeError({
