@@ -12,7 +12,7 @@ import { uniqueId } from '../ids.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
 import type { ModeInfo } from '../modes/plan-mode.ts';
 import type { InputItem } from '../responses/input-items.ts';
-import type { ResponseEvent, ResponseObject } from '../responses/output.ts';
+import { metadataValue, type ResponseEvent, type ResponseObject } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import type { HistoryLookup } from '../translate/messages.ts';
 import { ChatToResponsesTranslator, type ResponseEcho } from '../translate/stream.ts';
@@ -349,21 +349,20 @@ export class OssRun {
   #afterSegment(): { events: ResponseEvent[]; next: boolean } {
     const segment = this.translator.segmentEnd();
     // Cut short: any call may be truncated, so none runs; the response ends incomplete or failed as the upstream said.
-    if (segment.cutShort) return { events: [...segment.events, ...this.translator.finish()], next: false };
+    if (segment.cutShort) {
+      this.#showGuardrailDecisions();
+      return { events: [...segment.events, ...this.translator.finish()], next: false };
+    }
     const decision = decideSegment(segment, this.#params.guardrails.response, this.#reasked, {
       exactOutput: this.#params.mode?.exactOutput,
     });
     switch (decision.kind) {
-      case 'finish':
+      case 'finish': {
         for (const dropped of decision.dropped) this.#guardrailLog.push(`not forwarded: ${dropped}`);
-        return {
-          events: [
-            ...segment.events,
-            ...this.translator.releaseCalls(decision.release),
-            ...this.translator.finish(),
-          ],
-          next: false,
-        };
+        const released = this.translator.releaseCalls(decision.release);
+        this.#showGuardrailDecisions();
+        return { events: [...segment.events, ...released, ...this.translator.finish()], next: false };
+      }
       case 'reask':
         this.#reasked = true;
         this.#guardrailLog.push(decision.why);
@@ -373,8 +372,17 @@ export class OssRun {
         return { events: segment.events, next: true };
       case 'incomplete':
         this.#guardrailLog.push(decision.why);
+        this.#showGuardrailDecisions();
         return { events: [...segment.events, ...this.translator.incomplete(decision.reason)], next: false };
     }
+  }
+
+  /** What the guardrails decided, in the terminal response's metadata as well as in the log line. */
+  #showGuardrailDecisions(): void {
+    if (this.#guardrailLog.length > 0)
+      this.translator.addMetadata({
+        opencode_bridge_guardrails: metadataValue(this.#guardrailLog.join(' | ')),
+      });
   }
 
   /** Persists what later turns may need and writes the one log line for this request. */

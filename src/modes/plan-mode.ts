@@ -7,6 +7,7 @@
 import type { GuardrailsConfig } from '../config.ts';
 import { type GuardrailPlan, planGuardrails } from '../guardrails/plan.ts';
 import type { InputItem } from '../responses/input-items.ts';
+import { metadataValue } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import {
   plannedWrites,
@@ -95,8 +96,7 @@ function bridgeTurn(
         opencode_bridge_mode: mode,
         opencode_bridge_step: step,
         opencode_bridge_model_called: 'false',
-        // Response metadata values are short strings (OpenAI caps them at 512 characters); the log has it all.
-        opencode_bridge_note: note.length > 512 ? `${note.slice(0, 511)}…` : note,
+        opencode_bridge_note: metadataValue(note), // the log line has it all
       },
     },
   };

@@ -60,6 +60,11 @@ export interface ResponseUsage {
   total_tokens: number;
 }
 
+/** Response metadata values are short strings (OpenAI caps them at 512 characters); longer text is cut. */
+export function metadataValue(text: string): string {
+  return text.length > 512 ? `${text.slice(0, 511)}…` : text;
+}
+
 export type ResponseStatus = 'in_progress' | 'completed' | 'incomplete' | 'failed';
 
 export interface ResponseObject {

@@ -49,18 +49,26 @@ export const ITEM_PREFIX: Record<ToolBinding['kind'], string> = {
   local_shell: 'lsc',
 };
 
-export function addUsage(a: ResponseUsage | null, b: ResponseUsage | null): ResponseUsage | null {
-  if (!a || !b) return a ?? b;
+/**
+ * Usage of a response made of several upstream calls (a guardrail re-asked the model). Codex reads `input_tokens`
+ * as the size of the context and `total_tokens` for its compaction threshold, so input is the later call's (which
+ * already contains the earlier one's context), while output and reasoning tokens add up.
+ */
+export function continuedUsage(
+  earlier: ResponseUsage | null,
+  later: ResponseUsage | null,
+): ResponseUsage | null {
+  if (!earlier || !later) return earlier ?? later;
+  const outputTokens = earlier.output_tokens + later.output_tokens;
   return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    input_tokens_details: {
-      cached_tokens: a.input_tokens_details.cached_tokens + b.input_tokens_details.cached_tokens,
-    },
-    output_tokens: a.output_tokens + b.output_tokens,
+    input_tokens: later.input_tokens,
+    input_tokens_details: { cached_tokens: later.input_tokens_details.cached_tokens },
+    output_tokens: outputTokens,
     output_tokens_details: {
-      reasoning_tokens: a.output_tokens_details.reasoning_tokens + b.output_tokens_details.reasoning_tokens,
+      reasoning_tokens:
+        earlier.output_tokens_details.reasoning_tokens + later.output_tokens_details.reasoning_tokens,
     },
-    total_tokens: a.total_tokens + b.total_tokens,
+    total_tokens: later.input_tokens + outputTokens,
   };
 }
 

@@ -57,6 +57,36 @@ describe('ChatToResponsesTranslator', () => {
     });
   });
 
+  it('reports a re-asked response with the last context size and the output of both calls', () => {
+    const usage = (prompt: number, completion: number, reasoning: number): ChatChunk => ({
+      choices: [],
+      usage: {
+        prompt_tokens: prompt,
+        completion_tokens: completion,
+        total_tokens: prompt + completion,
+        completion_tokens_details: { reasoning_tokens: reasoning },
+      },
+    });
+    const t = translator({ holdToolCalls: true });
+    t.start();
+    t.push(text('I will run it.'));
+    t.push(finish('stop'));
+    t.push(usage(1000, 10, 4));
+    t.segmentEnd();
+    t.continueSegment({ ...t.options, upstreamModel: 'deepseek-v4-flash' });
+    t.push(text('Done.'));
+    t.push(finish('stop'));
+    t.push(usage(1040, 20, 6));
+    const last = t.finish().at(-1) as { response: { usage: unknown } };
+    expect(last.response.usage).toEqual({
+      input_tokens: 1040,
+      input_tokens_details: { cached_tokens: 0 },
+      output_tokens: 30,
+      output_tokens_details: { reasoning_tokens: 10 },
+      total_tokens: 1070,
+    });
+  });
+
   it('seals the reasoning into encrypted_content so it can be replayed', () => {
     const { items } = run(readChunks('deepseek-v4-pro-reasoning-tool-call'));
     const reasoning = items[0] as { encrypted_content: string; content: { text: string }[] };

@@ -16,7 +16,7 @@ import { outcomeOfFinishReason, type StreamOutcome } from './finish-reason.ts';
 import { assertNever } from './messages.ts';
 import type { ReasoningCarrier } from './reasoning-carrier.ts';
 import {
-  addUsage,
+  continuedUsage,
   customToolInput,
   ITEM_PREFIX,
   type ItemState,
@@ -222,7 +222,7 @@ export class ChatToResponsesTranslator {
     this.#pendingOpen.length = 0;
     this.#splitter = serving.thinkTags ? new ThinkTagSplitter() : undefined;
     this.#finishReason = undefined;
-    this.#usageBefore = addUsage(this.#usageBefore, this.#usage);
+    this.#usageBefore = continuedUsage(this.#usageBefore, this.#usage);
     this.#usage = null;
     this.#segmentStart = this.#items.length;
   }
@@ -318,6 +318,12 @@ export class ChatToResponsesTranslator {
       ...options.echo,
       ...extra,
     };
+  }
+
+  /** Adds entries to the response's metadata (shown from the next event on, including the terminal one). */
+  addMetadata(entries: Record<string, string>): void {
+    const { echo } = this.#options;
+    this.#options = { ...this.#options, echo: { ...echo, metadata: { ...echo.metadata, ...entries } } };
   }
 
   get options(): StreamTranslatorOptions {
@@ -712,7 +718,7 @@ export class ChatToResponsesTranslator {
       .map((item) => this.#outputItem(item, item.kind === 'reasoning' ? 'completed' : item.status));
     const response = this.snapshot(outcome.status, {
       output,
-      usage: addUsage(this.#usageBefore, this.#usage),
+      usage: continuedUsage(this.#usageBefore, this.#usage),
       ...(outcome.status === 'failed' ? { error: { code: outcome.code, message: outcome.message } } : {}),
       ...(outcome.status === 'incomplete' ? { incomplete_details: { reason: outcome.reason } } : {}),
     });

@@ -54,6 +54,7 @@ describe('subagent guardrails', () => {
       content: expect.stringContaining('already made (call c1)'),
     });
     expect(guardrailLog(t).decisions[0]).toContain('duplicate tool call');
+    expect(events.at(-1)?.response.metadata.opencode_bridge_guardrails).toContain('duplicate tool call');
   });
 
   it('re-asks once when the answer only announces an action; both messages stay visible', async () => {
