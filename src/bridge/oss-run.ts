@@ -15,6 +15,7 @@ import type { InputItem } from '../responses/input-items.ts';
 import { metadataValue, type ResponseEvent, type ResponseObject } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import type { HistoryLookup } from '../translate/messages.ts';
+import { collectTools } from '../translate/request.ts';
 import { ChatToResponsesTranslator, type ResponseEcho } from '../translate/stream.ts';
 import { ADAPTERS, type UpstreamTranslation } from '../upstream/adapters.ts';
 import { UpstreamStreamError } from '../upstream/chat-client.ts';
@@ -355,6 +356,7 @@ export class OssRun {
     }
     const decision = decideSegment(segment, this.#params.guardrails.response, this.#reasked, {
       exactOutput: this.#params.mode?.exactOutput,
+      noTools: this.#offersNoTools(),
     });
     switch (decision.kind) {
       case 'finish': {
@@ -375,6 +377,14 @@ export class OssRun {
         this.#showGuardrailDecisions();
         return { events: [...segment.events, ...this.translator.incomplete(decision.reason)], next: false };
     }
+  }
+
+  #offersNoTools(): boolean {
+    return (
+      this.#params.guardrails.request.withdrawTools ||
+      this.#deps.config.stripTools ||
+      collectTools(this.#params.request, this.#items).length === 0
+    );
   }
 
   /** What the guardrails decided, in the terminal response's metadata as well as in the log line. */

@@ -23,13 +23,19 @@ export type SegmentDecision =
   | { kind: 'reask'; append: InputItem[]; why: string }
   | {
       kind: 'incomplete';
-      reason: 'repeated_tool_calls' | 'non_terminal_answer' | 'exact_output_mismatch';
+      reason:
+        | 'repeated_tool_calls'
+        | 'non_terminal_answer'
+        | 'exact_output_mismatch'
+        | 'tool_call_without_tools';
       why: string;
     };
 
 /** Checks a task mode adds (src/modes): no_tool_exact's required answer. */
 export interface SegmentChecks {
   exactOutput?: string;
+  /** The turn offered no tools (budget spent, a mode's no-tools turn, STRIP_TOOLS): any call is not run. */
+  noTools?: boolean;
 }
 
 function keyOf(call: HeldCall): string {
@@ -55,6 +61,7 @@ export function decideSegment(
   checks: SegmentChecks = {},
 ): SegmentDecision {
   if (checks.exactOutput !== undefined) return decideExactOutput(segment, checks.exactOutput, alreadyReasked);
+  if (checks.noTools && segment.calls.length > 0) return decideCallsWithoutTools(segment, alreadyReasked);
   if (segment.calls.length > 0) {
     const earlier = (call: HeldCall) => guardrails.answeredCalls?.get(keyOf(call));
     const fresh = segment.calls.filter((call) => earlier(call) === undefined);
@@ -135,4 +142,36 @@ export function decideSegment(
     };
   }
   return { kind: 'finish', release: [], dropped: [] };
+}
+
+/** The model called a tool on a turn that offered none: nothing is run; it is asked once for its answer. */
+function decideCallsWithoutTools(segment: EndedSegment, alreadyReasked: boolean): SegmentDecision {
+  const names = [...new Set(segment.calls.map((call) => call.binding.name))].join(', ');
+  if (alreadyReasked) {
+    return {
+      kind: 'incomplete',
+      reason: 'tool_call_without_tools',
+      why: `the model called ${names} on a turn without tools, even after a note`,
+    };
+  }
+  const note =
+    `[opencode-bridge] This turn has no tools, so your call to ${names} was not run. ` +
+    'Give your final answer now, from the evidence above.';
+  return {
+    kind: 'reask',
+    append: [
+      ...reasoningItem(segment.reasoning),
+      ...(segment.text
+        ? [
+            {
+              type: 'message' as const,
+              role: 'assistant' as const,
+              content: [{ type: 'text' as const, text: segment.text }],
+            },
+          ]
+        : []),
+      { type: 'message', role: 'user', content: [{ type: 'text', text: note }] },
+    ],
+    why: `tool call(s) to ${names} on a turn without tools not forwarded; model re-asked`,
+  };
 }

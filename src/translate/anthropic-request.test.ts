@@ -16,7 +16,7 @@ const lookup: HistoryLookup = {
   callByCallId: () => undefined,
 };
 
-function translate(body: Record<string, unknown>, modelId = 'ocg-minimax-m2.7') {
+function translate(body: Record<string, unknown>, modelId = 'ocg-minimax-m2.7', withdrawTools = false) {
   const model = createModelCatalog().resolve(modelId);
   if (!model) throw new Error('no model');
   const request = parseResponsesRequest({ model: modelId, ...body });
@@ -26,6 +26,7 @@ function translate(body: Record<string, unknown>, modelId = 'ocg-minimax-m2.7') 
     stream: true,
     stripTools: false,
     maxOutputTokens: model.maxOutputTokens,
+    guardrails: { compaction: undefined, instructions: [], withdrawTools, serialToolCalls: false },
   });
 }
 
@@ -132,6 +133,17 @@ describe('translateMessagesRequest', () => {
       type: 'image',
       source: { type: 'base64', media_type: 'image/png', data: 'AAAA' },
     });
+  });
+
+  it('keeps withdrawn tools declared (the history has tool_use blocks) and switches them off with tool_choice none', () => {
+    const { body, notes } = translate(
+      { input: [user('task'), call('a'), output('a')], tools },
+      'ocg-minimax-m2.7',
+      true,
+    );
+    expect(body.tools?.map((tool) => tool.name)).toEqual(['exec_command']);
+    expect(body.tool_choice).toEqual({ type: 'none' });
+    expect(notes.map((note) => note.kind)).toContain('tools_withdrawn');
   });
 
   it('maps tool_choice and parallel_tool_calls, and downgrades a forced choice for MiniMax', () => {

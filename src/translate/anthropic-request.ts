@@ -157,8 +157,17 @@ export function translateMessagesRequest(
     requiresAssistantContent: false,
   };
   const notes: TranslationNote[] = [];
+  // A withdrawn tool set stays declared on this wire (the history has tool_use blocks, which Anthropic-format
+  // upstreams accept only with tools defined) and is switched off with tool_choice none.
+  const requested = collectTools(request, items);
+  const withdrawn = !options.stripTools && !!options.guardrails?.withdrawTools && requested.length > 0;
+  if (withdrawn)
+    notes.push({
+      kind: 'tools_withdrawn',
+      detail: 'tool-turn budget spent (OSS_MAX_TOOL_TURNS): tool_choice none',
+    });
   const { tools, names } = translateTools(
-    offeredTools(collectTools(request, items), options, notes),
+    withdrawn ? requested : offeredTools(requested, options, notes),
     profile,
     notes,
   );
@@ -196,7 +205,8 @@ export function translateMessagesRequest(
       profile,
       notes,
     );
-    if (choice) body.tool_choice = choice;
+    if (withdrawn) body.tool_choice = { type: 'none' };
+    else if (choice) body.tool_choice = choice;
   }
   if (request.temperature != null) body.temperature = request.temperature;
   if (request.top_p != null) body.top_p = request.top_p;

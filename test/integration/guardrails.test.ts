@@ -117,6 +117,36 @@ describe('subagent guardrails', () => {
     );
   });
 
+  it('on the Messages wire keeps withdrawn tools declared with tool_choice none (the strict mock requires it)', async () => {
+    const t = await bridge({ OSS_MAX_TOOL_TURNS: '1', CONTINUATION_TOOLS: 'same' });
+    t.upstream.enqueue(textReply('RESULT: done.'));
+    const { events } = await ask(
+      t,
+      [user('task'), call('a', 'ls'), output('a')],
+      SUBAGENT,
+      'ocg-qwen3.6-plus',
+    );
+    expect(events.at(-1)).toMatchObject({ type: 'response.completed' });
+    const sent = t.upstream.requests.at(-1)?.body;
+    expect(sent.tool_choice).toEqual({ type: 'none' });
+    expect(sent.tools).toHaveLength(1);
+  });
+
+  it('never forwards a tool call made on a turn without tools; the model is asked once for its answer', async () => {
+    const t = await bridge({ OSS_MAX_TOOL_TURNS: '1', CONTINUATION_TOOLS: 'same' });
+    t.upstream.enqueue(
+      toolCallReply([{ name: 'exec_command', arguments: '{"cmd": "cat a"}' }]),
+      textReply('RESULT: a is empty.'),
+    );
+    const { events } = await ask(t, [user('task'), call('a', 'ls'), output('a')]);
+    expect(eventViolations(events)).toEqual([]);
+    expect(events.some((event) => event.item?.type === 'function_call')).toBe(false);
+    expect(events.at(-1)?.response.output_text ?? events.at(-1)?.response.output.at(-1).content[0].text).toBe(
+      'RESULT: a is empty.',
+    );
+    expect(chatCalls(t)[1]?.body.messages.at(-1).content).toContain('This turn has no tools');
+  });
+
   it('compacts a huge tool output to head and tail with the omitted size and sha256', async () => {
     const t = await bridge({ MAX_TOOL_OUTPUT_CHARS: '2000' });
     t.upstream.enqueue(textReply('RESULT: seen.'));

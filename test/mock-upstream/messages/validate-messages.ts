@@ -1,7 +1,7 @@
 // Strict validation of an Anthropic Messages request, as OpenCode Go's /messages and the providers behind it do it:
 // auth and session header first, then the body: max_tokens required, roles alternating from a user turn, every
 // tool_use answered by a tool_result in the next user turn (and no stray results), thinking blocks echoed with
-// their signature intact, and MiniMax's rule that an assistant turn with tool calls comes back whole (thinking
+// their signature intact, tools defined whenever the history has tool blocks, and MiniMax's rule that an assistant turn with tool calls comes back whole (thinking
 // included). Errors use the Anthropic shape.
 
 import { familyOf, isServedOnlyAsMessages } from '../models.ts';
@@ -75,6 +75,11 @@ function checkShape(body: MessagesRequestBody): string | undefined {
 
 function checkTurns(body: MessagesRequestBody): string | undefined {
   const family = familyOf(body.model);
+  const toolBlocks = body.messages.some((message) =>
+    blocksOf(message).some((block) => block.type === 'tool_use' || block.type === 'tool_result'),
+  );
+  if (toolBlocks && !(Array.isArray(body.tools) && body.tools.length > 0))
+    return 'Requests which include `tool_use` or `tool_result` blocks must define tools.';
   for (const [index, message] of body.messages.entries()) {
     if (message.role !== 'user' && message.role !== 'assistant')
       return `messages.${index}.role: Input should be 'user' or 'assistant'`;
