@@ -19,6 +19,8 @@ export interface BridgeDeps {
   limiter: ConcurrencyLimiter;
   breakers: BreakerRegistry;
   metrics: BridgeMetrics;
+  /** Aborted when the bridge stops for good (a drain's deadline passed): open streams end with response.failed. */
+  shutdown?: AbortSignal;
   /** Which run of the bridge this is (GET /health reports both, so `codex-oss` can tell its bridge from others). */
   instance?: { id: string; startedAt: number };
 }

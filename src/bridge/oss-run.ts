@@ -205,6 +205,11 @@ export class OssRun {
     return this.#abort.signal.aborted;
   }
 
+  /** Aborted when the bridge stops for good (see BridgeDeps.shutdown). */
+  get shutdown(): AbortSignal | undefined {
+    return this.#deps.shutdown;
+  }
+
   get metrics(): BridgeDeps['metrics'] {
     return this.#deps.metrics;
   }

@@ -43,6 +43,8 @@ export interface StartOptions {
 }
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+/** How long streams cut at a drain deadline get to write their terminal event before their connections close. */
+const SHUTDOWN_GRACE_MS = 1000;
 
 export async function startBridge(
   config: Config,
@@ -74,7 +76,9 @@ export async function startBridge(
     config.resilience.breaker.errors,
     config.resilience.breaker.cooldownSeconds * 1000,
   );
+  const shutdown = new AbortController();
   const deps: BridgeDeps = {
+    shutdown: shutdown.signal,
     config,
     catalog: createModelCatalog(config.modelMap),
     store,
@@ -132,6 +136,13 @@ export async function startBridge(
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const cutOff = openResponses.size;
+    if (cutOff > 0) {
+      // Streams still open get a terminal response.failed (bridge_shutting_down) before their connection closes.
+      shutdown.abort();
+      const settled = Date.now() + SHUTDOWN_GRACE_MS;
+      while (openResponses.size > 0 && Date.now() < settled)
+        await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await close();
     return cutOff;
   };

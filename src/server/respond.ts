@@ -9,7 +9,7 @@
 import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { OssRun } from '../bridge/oss-run.ts';
-import { asBridgeError } from '../errors.ts';
+import { asBridgeError, BridgeError } from '../errors.ts';
 import type { ResponseEvent } from '../responses/output.ts';
 import { formatSseEvents, SSE_HEADERS } from './sse.ts';
 import { nodeSink, type SseSink, webSink } from './sse-sink.ts';
@@ -81,6 +81,12 @@ async function respondJson(run: OssRun, opening: Promise<Settled>): Promise<Resp
   return Response.json(response);
 }
 
+const SHUTTING_DOWN = new BridgeError({
+  status: 503,
+  code: 'bridge_shutting_down',
+  message: 'opencode-bridge is shutting down; the request was cut off. Retry once the bridge is back.',
+});
+
 /**
  * Streams a run to a sink: lifecycle events at once, heartbeats while the upstream is silent, every batch of
  * events as one write, waiting while the client is behind; exactly one terminal event; the end of the body right
@@ -103,6 +109,13 @@ async function pumpSse(
     clientGone = true;
     run.abort();
   });
+  // The bridge is stopping and this stream outlived the drain: end it with a terminal event Codex retries on.
+  const onShutdown = () => {
+    if (!run.translator.finished) write(run.failWith(SHUTTING_DOWN));
+    run.abort();
+    sink.end();
+  };
+  run.shutdown?.addEventListener('abort', onShutdown, { once: true });
   run.metrics.activeStreams.inc();
   const heartbeat = setInterval(
     () => {
@@ -128,6 +141,7 @@ async function pumpSse(
     if (!run.translator.finished && !clientGone) write(run.failWith(error));
   } finally {
     clearInterval(heartbeat);
+    run.shutdown?.removeEventListener('abort', onShutdown);
     // The body ends right after the terminal event; bookkeeping (state, usage, the log line) comes after.
     sink.end();
     run.metrics.activeStreams.dec();

@@ -81,7 +81,7 @@ describe('RunningBridge.drain', () => {
     }
   });
 
-  it('closes what is still open at the deadline and says how many', async () => {
+  it('ends what is still open at the deadline with response.failed (retryable) and says how many', async () => {
     const t = await startTestBridge({
       upstream,
       env: { OPENCODE_GO_API_KEY: UPSTREAM_KEY, PROXY_API_KEY: BRIDGE_KEY },
@@ -90,7 +90,11 @@ describe('RunningBridge.drain', () => {
       upstream.enqueue(textReply(SLOW_TEXT, { chunkSize: 1, delayMs: 100 }));
       const stream = await openStream(t.bridge.port);
       expect(await t.bridge.drain(200)).toBe(1);
-      expect(await stream.rest).not.toContain('response.completed');
+      const rest = await stream.rest;
+      expect(rest).not.toContain('response.completed');
+      expect(rest).toContain('event: response.failed');
+      // server_error: Codex retries it, and reaches the bridge again once it is back.
+      expect(rest).toMatch(/"error":\{"code":"server_error","message":"opencode-bridge is shutting down/);
     } finally {
       await t.close();
     }
