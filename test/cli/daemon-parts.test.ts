@@ -14,8 +14,22 @@ import {
   parseBridgeRunArgs,
 } from '../../src/cli/daemon/bridge-run-args.ts';
 import { parseEnvText } from '../../src/cli/daemon/env-file.ts';
+import { modeProblems, modeWarnings } from '../../src/cli/daemon/start-mode.ts';
 import type { RunningStatus } from '../../src/cli/daemon/status-report.ts';
 import { formatUptime, statusTable } from '../../src/cli/daemon/status-table.ts';
+
+describe('the start modes', () => {
+  it('refuses production without an OpenCode Go key, naming the key file', () => {
+    expect(modeProblems('production', {}, '/p/.codex-oss/env').join('\n')).toContain('/p/.codex-oss/env');
+    expect(modeProblems('production', { OPENCODE_GO_API_KEY: 'k' }, '/p/.codex-oss/env')).toEqual([]);
+  });
+
+  it("starts openai mode without OPENAI_API_KEY (the caller's Codex sign-in is forwarded), with a warning", () => {
+    expect(modeProblems('openai', { OPENCODE_GO_API_KEY: 'k' }, '/p/env')).toEqual([]);
+    expect(modeWarnings('openai', {}, '/p/env').join('\n')).toContain('--auth codex');
+    expect(modeWarnings('openai', { OPENAI_API_KEY: 'sk' }, '/p/env')).toEqual([]);
+  });
+});
 
 describe('the key file', () => {
   it('reads KEY=value lines with export prefixes, quotes and comments', () => {

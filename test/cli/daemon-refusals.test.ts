@@ -53,16 +53,6 @@ describe('codex-oss start refuses', () => {
     expect(existsSync(project.pidFile)).toBe(false);
   });
 
-  it('openai mode without OPENAI_API_KEY', async () => {
-    const project = sandbox.project();
-    const env = testEnv({ OPENCODE_GO_API_KEY: UPSTREAM_KEY });
-    const run = await codexOss(project.root, env, 'start', '--mode', 'openai', '--port', '4999');
-    expect(run.code).toBe(1);
-    expect(run.stderr).toContain(
-      'openai mode passes GPT requests through to the OpenAI API and needs OPENAI_API_KEY',
-    );
-  });
-
   it('an unknown mode, with the usage', async () => {
     const project = sandbox.project();
     const run = await codexOss(project.root, testEnv(), 'start', '--mode', 'turbo');

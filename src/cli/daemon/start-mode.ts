@@ -20,7 +20,8 @@ export const START_MODES: Readonly<Record<StartMode, ModeSpec>> = {
   },
   openai: {
     strategy: 'openai',
-    summary: 'router: GPT models pass through to the OpenAI API untouched (needs OPENAI_API_KEY)',
+    summary:
+      "router: GPT models pass through to the OpenAI API untouched (OPENAI_API_KEY, or the caller's Codex sign-in)",
   },
 };
 
@@ -47,11 +48,19 @@ export function modeProblems(
         'ALLOW_MISSING_OPENCODE_KEY=1.',
     );
   }
-  if (mode === 'openai' && !env.OPENAI_API_KEY?.trim()) {
-    problems.push(
-      'openai mode passes GPT requests through to the OpenAI API and needs OPENAI_API_KEY: ' +
-        `\`export OPENAI_API_KEY=<key>\` or add it to ${envFile}.`,
-    );
-  }
   return problems;
+}
+
+/** What may not work in this mode with this environment, though the bridge can start. */
+export function modeWarnings(
+  mode: StartMode,
+  env: Readonly<Record<string, string | undefined>>,
+  envFile: string,
+): string[] {
+  if (mode !== 'openai' || env.OPENAI_API_KEY?.trim()) return [];
+  return [
+    'openai mode without OPENAI_API_KEY: GPT requests are passed through with the Codex sign-in of whoever sends ' +
+      'them (`codex-oss install --auth codex`); a request without one gets 401. To use an API key instead, ' +
+      `\`export OPENAI_API_KEY=<key>\` or add it to ${envFile}.`,
+  ];
 }

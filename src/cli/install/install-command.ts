@@ -2,6 +2,8 @@
  * `codex-oss install`: plan everything (reading only), then write what changed, then report.
  */
 import { realpathSync } from 'node:fs';
+import path from 'node:path';
+import { LOCAL_TOKEN_FILE } from '../../state/secrets.ts';
 import type { Command } from '../command.ts';
 import { applyFile, ensureDir, readIfExists } from '../fs/apply-changes.ts';
 import { projectPaths, userPaths } from '../project.ts';
@@ -35,6 +37,8 @@ export const installCommand: Command = {
         warnings: plan.warnings,
         notes: plan.notes,
         port: options.port,
+        auth: options.auth,
+        tokenFile: path.join(paths.stateDir, LOCAL_TOKEN_FILE),
       }),
     );
     return 0;

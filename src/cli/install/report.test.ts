@@ -22,6 +22,8 @@ describe('formatInstallReport', () => {
     warnings: ['trust it'],
     notes: ['a note'],
     port: 4000,
+    auth: 'command' as const,
+    tokenFile: '/work/p/.codex-oss/state/bridge-token',
   };
 
   it('lists each file with what happened, project files relative, and the backups', () => {
@@ -44,15 +46,29 @@ describe('formatInstallReport', () => {
 });
 
 describe('nextSteps', () => {
+  const context = {
+    port: 4000,
+    auth: 'command' as const,
+    tokenFile: '/work/p/.codex-oss/state/bridge-token',
+    projectRoot: '/work/p',
+  };
+
   it('router: start with GPT passthrough, then the profile', () => {
-    const steps = nextSteps('router', 4100).join('\n');
+    const steps = nextSteps({ ...context, topology: 'router', port: 4100 }).join('\n');
     expect(steps).toContain('npx codex-oss start --mode openai --port 4100');
     expect(steps).toContain('codex --profile codex-oss');
+    expect(steps).not.toContain('export');
   });
 
   it('subagent-provider: plain start and plain codex', () => {
-    const steps = nextSteps('subagent-provider', 4000).join('\n');
+    const steps = nextSteps({ ...context, topology: 'subagent-provider' }).join('\n');
     expect(steps).toContain('npx codex-oss start\n');
     expect(steps).not.toContain('--profile');
+  });
+
+  it('env and codex auth: says how to export the bridge key for Codex', () => {
+    const steps = nextSteps({ ...context, topology: 'router', auth: 'codex' }).join('\n');
+    expect(steps).toContain('export OPENCODE_BRIDGE_TOKEN="$(cat .codex-oss/state/bridge-token)"');
+    expect(steps).toContain('with your Codex sign-in');
   });
 });

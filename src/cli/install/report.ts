@@ -5,7 +5,8 @@
 import path from 'node:path';
 import type { DirOutcome, FileOutcome } from '../fs/apply-changes.ts';
 import { PROFILE_NAME } from '../project.ts';
-import type { Topology } from './options.ts';
+import type { AuthMode, Topology } from './options.ts';
+import { BRIDGE_TOKEN_ENV } from './provider-table.ts';
 import type { TopologyChoice } from './topology.ts';
 
 export interface InstallReport {
@@ -16,6 +17,9 @@ export interface InstallReport {
   warnings: readonly string[];
   notes: readonly string[];
   port: number;
+  auth: AuthMode;
+  /** Where the bridge keeps its local key (for the export line of env/codex auth). */
+  tokenFile: string;
 }
 
 /** Project files relative to the project, others absolute. */
@@ -32,22 +36,45 @@ function fileLine(outcome: FileOutcome, root: string): string {
   return `  ${outcome.status.padEnd(9)} ${shown(outcome.path, root)}${suffix}`;
 }
 
-export function nextSteps(topology: Topology, port: number): string[] {
+/** How the shell that runs Codex gets the bridge key when Codex reads it from the environment. */
+function tokenStep(auth: AuthMode, tokenFile: string, root: string): string[] {
+  if (auth === 'command') return [];
+  return [
+    `     then, in the shell that runs Codex (the bridge writes its key on first start):`,
+    `       export ${BRIDGE_TOKEN_ENV}="$(cat ${shown(tokenFile, root)})"`,
+  ];
+}
+
+export interface NextStepsContext {
+  topology: Topology;
+  port: number;
+  auth: AuthMode;
+  tokenFile: string;
+  projectRoot: string;
+}
+
+export function nextSteps(context: NextStepsContext): string[] {
+  const { topology, port, auth } = context;
   const portFlag = port === 4000 ? '' : ` --port ${port}`;
+  const token = tokenStep(auth, context.tokenFile, context.projectRoot);
   switch (topology) {
-    case 'router':
+    case 'router': {
+      const gptAuth = auth === 'codex' ? 'with your Codex sign-in' : 'with OPENAI_API_KEY';
       return [
-        `  1. Start the bridge (GPT requests of the main session pass through to OpenAI; needs OPENAI_API_KEY):`,
+        `  1. Start the bridge (GPT requests of the main session pass through to OpenAI ${gptAuth}):`,
         `       npx codex-oss start --mode openai${portFlag}`,
+        ...token,
         `  2. Run Codex through the bridge (your plain \`codex\` stays as it was):`,
         `       codex --profile ${PROFILE_NAME}`,
         `     or with an OSS model as the main model:  codex --profile ${PROFILE_NAME} -m ocg-deepseek-v4-pro`,
         '  3. Check the whole setup:  npx codex-oss doctor',
       ];
+    }
     case 'subagent-provider':
       return [
         '  1. Start the bridge:',
         `       npx codex-oss start${portFlag}`,
+        ...token,
         '  2. Run Codex as usual; the OSS agents use the opencode_bridge provider:',
         '       codex',
         '  3. Check the whole setup:  npx codex-oss doctor',
@@ -77,6 +104,7 @@ export function formatInstallReport(report: InstallReport): string {
   ];
   if (report.notes.length > 0) lines.push('', ...report.notes.map((note) => `- ${note}`));
   if (report.warnings.length > 0) lines.push('', ...report.warnings.map((warning) => `! ${warning}`));
-  lines.push('', 'Next steps:', ...nextSteps(report.choice.topology, report.port), '');
+  const steps = nextSteps({ ...report, topology: report.choice.topology });
+  lines.push('', 'Next steps:', ...steps, '');
   return lines.join('\n');
 }
