@@ -176,7 +176,9 @@ describe('the read-back and the report', () => {
         type: 'function_call',
         callId: 'ocb_verify_1',
         name: 'exec_command',
-        arguments: JSON.stringify({ cmd: "sha256sum -- 'it'\\''s.txt'" }),
+        arguments: JSON.stringify({
+          cmd: "sha256sum -- 'it'\\''s.txt' 2>/dev/null || shasum -a 256 -- 'it'\\''s.txt'",
+        }),
       },
     ]);
   });

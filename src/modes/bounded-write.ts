@@ -130,7 +130,10 @@ export function verifyCalls(writes: readonly PlannedWrite[], shell: ShellTool): 
     type: 'function_call',
     callId: `${VERIFY_CALL_PREFIX}${index + 1}`,
     name: shell.name,
-    arguments: shell.argumentsFor(`sha256sum -- ${shellQuote(write.path)}`),
+    // sha256sum is GNU coreutils; macOS has shasum. Both print "<hash>  <path>".
+    arguments: shell.argumentsFor(
+      `sha256sum -- ${shellQuote(write.path)} 2>/dev/null || shasum -a 256 -- ${shellQuote(write.path)}`,
+    ),
   }));
 }
 

@@ -2,7 +2,7 @@
  * `codex-oss install` in throwaway projects with a throwaway CODEX_HOME: what it writes, what it leaves alone, and
  * that running it again changes nothing.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parseToml } from '../../src/cli/toml/parse-toml.ts';
 import { createInstallSandbox, type InstallSandbox } from './support/install-sandbox.ts';
@@ -88,6 +88,19 @@ describe('codex-oss install on an empty project (router, Codex 0.169)', () => {
     expect(sandbox.snapshot()).toEqual(before);
     expect(again.stdout).toContain('Files (nothing to change):');
     expect(again.stdout).not.toMatch(/^ {2}(created|updated) /m);
+  });
+});
+
+describe('codex-oss install in a second project with the same CODEX_HOME', () => {
+  it('points the one codex-oss profile at this project, warning that the other project loses it', async () => {
+    expect((await sandbox.install('--trust')).exitCode).toBe(0);
+    const profile = sandbox.home('codex-oss.config.toml');
+    const ours = sandbox.file('.codex-oss/state/bridge-token');
+    writeFileSync(profile, readFileSync(profile, 'utf8').replaceAll(ours, '/other/project/bridge-token'));
+    const again = await sandbox.install('--trust');
+    expect(again.exitCode).toBe(0);
+    expect(again.stdout).toContain('! the codex-oss profile used the bridge token of another project');
+    expect(readFileSync(profile, 'utf8')).toContain(ours);
   });
 });
 

@@ -1,4 +1,14 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -51,6 +61,19 @@ describe('applyFile', () => {
     expect(mode(outcome.backup as string)).toBe(0o600);
     expect(readFileSync(file, 'utf8')).toBe('new');
     expect(mode(file)).toBe(0o600);
+  });
+
+  it('updates a symlinked file where it lives, keeping the link (a dotfiles config.toml)', () => {
+    mkdirSync(path.join(dir, 'dotfiles'));
+    const real = path.join(dir, 'dotfiles', 'config.toml');
+    const link = path.join(dir, 'config.toml');
+    writeFileSync(real, 'old');
+    symlinkSync(real, link);
+    const outcome = applyFile({ path: link, before: 'old', after: 'new' }, now);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(readFileSync(real, 'utf8')).toBe('new');
+    expect(outcome.backup).toBe(`${real}.codex-oss-backup-20261125T194803Z`);
+    expect(outcome.note).toContain(real);
   });
 
   it('reports a file it leaves alone on purpose as kept, with the reason', () => {

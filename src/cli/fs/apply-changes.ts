@@ -6,8 +6,10 @@
 import {
   chmodSync,
   copyFileSync,
+  lstatSync,
   mkdirSync,
   readFileSync,
+  realpathSync,
   renameSync,
   statSync,
   writeFileSync,
@@ -86,12 +88,19 @@ export function applyFile(file: PlannedFile, now: Date): FileOutcome {
     writeAtomically(file.path, file.after, file.mode ?? 0o644);
     return { path: file.path, status: 'created' };
   }
-  const mode = file.mode ?? permissions(file.path);
-  const backup = backupPath(file.path, now);
-  copyFileSync(file.path, backup);
-  chmodSync(backup, permissions(file.path)); // a backup of a secret stays as private as the secret
-  writeAtomically(file.path, file.after, mode);
-  return { path: file.path, status: 'updated', backup };
+  // A symlinked file (a dotfiles repository's config.toml) is updated where it really lives; the link stays.
+  const target = lstatSync(file.path).isSymbolicLink() ? realpathSync(file.path) : file.path;
+  const mode = file.mode ?? permissions(target);
+  const backup = backupPath(target, now);
+  copyFileSync(target, backup);
+  chmodSync(backup, permissions(target)); // a backup of a secret stays as private as the secret
+  writeAtomically(target, file.after, mode);
+  return {
+    path: file.path,
+    status: 'updated',
+    backup,
+    ...(target !== file.path ? { note: `written through the symlink to ${target}` } : {}),
+  };
 }
 
 export function ensureDir(dir: PlannedDir): DirOutcome {

@@ -34,7 +34,6 @@ export interface CodexConfigRequest {
 export interface CodexConfigPlan {
   files: PlannedFile[];
   warnings: string[];
-  notes: string[];
 }
 
 function withProvider(text: string, file: string, request: CodexConfigRequest): string {
@@ -60,15 +59,20 @@ function planProfile(user: UserPaths, request: CodexConfigRequest, ourCatalog: s
   const before = read(user.profileConfig);
   let profile = before ?? '';
   const previous = previousProject(profile, user.profileConfig, request.provider.tokenFile);
-  const notes = previous
-    ? [`the codex-oss profile used the bridge token ${previous}; it now uses this project's`]
+  // One profile per CODEX_HOME: it points at one project's bridge token, so the project installed last wins.
+  const warnings = previous
+    ? [
+        `the codex-oss profile used the bridge token of another project (${previous}); it now uses this project's, ` +
+          "so `codex --profile codex-oss` reaches this project's bridge only. Run install again in the other " +
+          'project to switch back, or give each project its own CODEX_HOME',
+      ]
     : [];
   profile = setRootKeys(profile, user.profileConfig, {
     model_provider: PROVIDER_ID,
     model_catalog_json: catalogKey(profile, user.profileConfig, request, ourCatalog),
   });
   profile = withProvider(profile, user.profileConfig, request);
-  return { file: { path: user.profileConfig, before, after: profile }, notes };
+  return { file: { path: user.profileConfig, before, after: profile }, warnings };
 }
 
 /** The user config with trust recorded when asked (and allowed), plus what to tell the user. */
@@ -116,12 +120,11 @@ export function planCodexConfig(
   let config = configBefore ?? '';
   parseToml(config, user.userConfig); // a broken user config is reported before anything is planned
 
-  let notes: string[] = [];
   let profile: string | undefined;
   if (request.topology === 'router') {
     const planned = planProfile(user, request, ourCatalog, read);
     files.push(planned.file);
-    notes = planned.notes;
+    warnings.push(...planned.warnings);
     profile = planned.file.after;
   } else {
     if (parseToml(config, user.userConfig).model_provider === PROVIDER_ID) {
@@ -139,5 +142,5 @@ export function planCodexConfig(
   if (configBefore !== undefined || config !== '') {
     files.push({ path: user.userConfig, before: configBefore, after: config });
   }
-  return { files, warnings, notes };
+  return { files, warnings };
 }

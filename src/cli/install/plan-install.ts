@@ -130,7 +130,7 @@ export async function planInstall(request: InstallRequest): Promise<PlannedInsta
     paths.catalogFile,
     request.read,
   );
-  const notes = [...codexConfig.notes];
+  const notes: string[] = [];
   if (catalog.loads && !catalogInUse) {
     notes.push(
       `model catalog written but not referenced (subagent-provider leaves your Codex config alone); to use it, add model_catalog_json = "${paths.catalogFile}" to a profile or .codex/config.toml`,

@@ -4,12 +4,14 @@
  */
 
 export const GITIGNORE_BLOCK = [
-  '# codex-oss runtime files (bridge state and token, logs, pid file, key file, generated catalog) and backups',
+  '# codex-oss runtime files (bridge state and token, logs, pid file, key file, generated catalog, oss-patch',
+  '# worktrees) and backups',
   '/.codex-oss/state/',
   '/.codex-oss/logs/',
   '/.codex-oss/run/',
   '/.codex-oss/env/',
   '/.codex-oss/codex/',
+  '/.codex-oss/worktrees/',
   '*.codex-oss-backup-*',
 ].join('\n');
 

@@ -63,8 +63,8 @@ export function createPatchWorktree(projectRoot: string, name: string, base: str
 export function worktreeNextSteps(worktree: PatchWorktree): string {
   return [
     `The patch is in ${worktree.path} (branch ${worktree.branch}, from ${worktree.base}).`,
-    `  review it:  git -C ${worktree.path} diff`,
-    `  keep it:    git -C ${worktree.path} commit -am "<message>" && git merge ${worktree.branch}`,
+    `  review it:  git -C ${worktree.path} add -A && git -C ${worktree.path} diff --cached`,
+    `  keep it:    git -C ${worktree.path} add -A && git -C ${worktree.path} commit -m "<message>" && git merge ${worktree.branch}`,
     `  drop it:    git worktree remove --force ${worktree.path} && git branch -D ${worktree.branch}`,
     '',
   ].join('\n');
