@@ -27,6 +27,14 @@ describe('evidenceSteps', () => {
     ]);
   });
 
+  it('adds `git diff -- <path>` for each read-only path when the task is about a diff', () => {
+    const review = { ...handoff, task: 'Review the diff of the config loader.', steps: undefined };
+    expect(evidenceSteps(review).filter((step) => step.kind === 'diff')).toEqual(
+      handoff.readOnlyPaths.map((path) => ({ kind: 'diff', path })),
+    );
+    expect(evidenceCommand({ kind: 'diff', path: 'src/a b.ts' })).toBe("git diff -- 'src/a b.ts'");
+  });
+
   it("takes the block's steps exactly when it gives them", () => {
     const steps = [{ kind: 'read' as const, path: 'Makefile' }];
     expect(evidenceSteps({ ...handoff, steps })).toEqual(steps);

@@ -13,19 +13,32 @@ import type { CallRecord } from './task-history.ts';
 export const PACK_CALL_PREFIX = 'ocb_pack_';
 
 /** The block's steps when it gives them; else the grep lines, then a read of every read-only path not grepped. */
+/** A task about a diff needs the diff itself, not only the files as they are now. */
+function asksForDiff(handoff: Handoff): boolean {
+  return /\bdiffs?\b/i.test(`${handoff.task ?? ''}\n${handoff.deliverable ?? ''}`);
+}
+
 export function evidenceSteps(handoff: Handoff): EvidenceStep[] {
   if (handoff.steps) return handoff.steps;
   const grepped = new Set(handoff.grepSteps.map((step) => step.path));
   const reads = handoff.readOnlyPaths
     .filter((name) => !grepped.has(name))
     .map((name) => ({ kind: 'read' as const, path: name }));
-  return [...handoff.grepSteps, ...reads];
+  const diffs = asksForDiff(handoff)
+    ? handoff.readOnlyPaths.map((name) => ({ kind: 'diff' as const, path: name }))
+    : [];
+  return [...handoff.grepSteps, ...reads, ...diffs];
 }
 
 export function evidenceCommand(step: EvidenceStep): string {
-  return step.kind === 'read'
-    ? `cat -- ${shellQuote(step.path)}`
-    : `grep -n -- ${shellQuote(step.pattern)} ${shellQuote(step.path)}`;
+  switch (step.kind) {
+    case 'read':
+      return `cat -- ${shellQuote(step.path)}`;
+    case 'grep':
+      return `grep -n -- ${shellQuote(step.pattern)} ${shellQuote(step.path)}`;
+    case 'diff':
+      return `git diff -- ${shellQuote(step.path)}`;
+  }
 }
 
 export function packCalls(steps: readonly EvidenceStep[], shell: ShellTool): BridgeToolCall[] {

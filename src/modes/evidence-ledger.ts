@@ -63,7 +63,7 @@ export function evidenceLedger(calls: readonly CallRecord[]): string | undefined
   const shown = commands.slice(-MAX_COMMANDS);
   const lines = [
     '[opencode-bridge] Evidence ledger for this task, from the tool calls above (kept by the bridge so you do not ' +
-      'redo work): their outputs are already in this conversation. Do not run these again; build on them, and ' +
+      'redo work): their outputs are already in this conversation. Rerun one only if something has changed since; build on them, and ' +
       'give your final answer once you have what the task needs.',
     `Commands run (${commands.length}${shown.length < commands.length ? `, the last ${shown.length} shown` : ''}):`,
     ...(shown.length > 0 ? shown : ['- none']),

@@ -17,8 +17,12 @@ export type ModeName = (typeof MODE_NAMES)[number];
 const pathSchema = z.string().trim().min(1);
 
 const stepSchema = z.union(
-  [z.strictObject({ read: pathSchema }), z.strictObject({ grep: z.string().min(1), in: pathSchema })],
-  { error: 'expected {"read": "<path>"} or {"grep": "<pattern>", "in": "<path>"}' },
+  [
+    z.strictObject({ read: pathSchema }),
+    z.strictObject({ grep: z.string().min(1), in: pathSchema }),
+    z.strictObject({ diff: pathSchema }),
+  ],
+  { error: 'expected {"read": "<path>"}, {"grep": "<pattern>", "in": "<path>"} or {"diff": "<path>"}' },
 );
 
 const blockSchema = z.strictObject({

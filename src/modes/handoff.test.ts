@@ -148,7 +148,8 @@ describe('parseHandoff: the codex-oss-handoff block', () => {
     {
       name: 'a malformed step',
       text: block({ steps: [{ grep: 'x' }] }),
-      problem: 'steps.0: expected {"read": "<path>"} or {"grep": "<pattern>", "in": "<path>"}',
+      problem:
+        'steps.0: expected {"read": "<path>"}, {"grep": "<pattern>", "in": "<path>"} or {"diff": "<path>"}',
     },
     {
       name: 'a write without content',

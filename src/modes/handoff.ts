@@ -7,7 +7,10 @@ import { isCompactionSummary } from '../guardrails/history-facts.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import { type HandoffBlock, type ModeName, parseHandoffBlock } from './handoff-block.ts';
 
-export type EvidenceStep = { kind: 'read'; path: string } | { kind: 'grep'; pattern: string; path: string };
+export type EvidenceStep =
+  | { kind: 'read'; path: string }
+  | { kind: 'grep'; pattern: string; path: string }
+  | { kind: 'diff'; path: string };
 
 export interface ExactWrite {
   path: string;
@@ -108,11 +111,11 @@ export function grepSteps(text: string): EvidenceStep[] {
 }
 
 function blockSteps(block: HandoffBlock): EvidenceStep[] | undefined {
-  return block.steps?.map((step) =>
-    'read' in step
-      ? { kind: 'read' as const, path: step.read }
-      : { kind: 'grep' as const, pattern: step.grep, path: step.in },
-  );
+  return block.steps?.map((step): EvidenceStep => {
+    if ('read' in step) return { kind: 'read', path: step.read };
+    if ('diff' in step) return { kind: 'diff', path: step.diff };
+    return { kind: 'grep', pattern: step.grep, path: step.in };
+  });
 }
 
 /** The handoff in a task message; undefined when it has neither markers nor a block. Throws a 400 on a bad block. */
