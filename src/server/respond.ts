@@ -110,12 +110,13 @@ async function pumpSse(
     run.abort();
   });
   // The bridge is stopping and this stream outlived the drain: end it with a terminal event Codex retries on.
+  // The pump then ends as after a disconnect, closing the body and saving state before the connection goes.
   const onShutdown = () => {
     if (!run.translator.finished) write(run.failWith(SHUTTING_DOWN));
     run.abort();
-    sink.end();
   };
   run.shutdown?.addEventListener('abort', onShutdown, { once: true });
+  if (run.shutdown?.aborted) onShutdown(); // the stop came while the first upstream answer was awaited
   run.metrics.activeStreams.inc();
   const heartbeat = setInterval(
     () => {
@@ -130,7 +131,7 @@ async function pumpSse(
     write(run.translator.start());
     const opened = await opening;
     if (!opened.ok) {
-      write(run.failWith(opened.error));
+      if (!run.translator.finished) write(run.failWith(opened.error));
     } else {
       for await (const batch of run.events()) {
         // Backpressure: a slow client slows the reading of the upstream instead of filling memory.

@@ -82,6 +82,7 @@ export function webSink(): { sink: SseSink; body: ReadableStream<Uint8Array> } {
       if (closed) return;
       closed = true;
       controller.close();
+      wake(); // a writer waiting in drained() must not wait forever
     },
     onClientGone(listener) {
       gone = listener;
