@@ -329,7 +329,7 @@ export class OssRun {
     const outcome = disconnected && !response ? 'client_disconnected' : (response?.status ?? 'error');
     metrics.responses.inc({ model, served_model: servedModel, outcome });
     if (disconnected && !response) metrics.clientDisconnects.inc({ model });
-    const usage = response?.usage;
+    const usage = this.translator.billedUsage;
     if (usage) {
       metrics.tokens.inc({ model: servedModel, kind: 'input' }, usage.input_tokens);
       metrics.tokens.inc({ model: servedModel, kind: 'cached' }, usage.input_tokens_details.cached_tokens);
@@ -356,6 +356,10 @@ export class OssRun {
     const segment = this.translator.segmentEnd();
     // Cut short: any call may be truncated, so none runs; the response ends incomplete or failed as the upstream said.
     if (segment.cutShort) {
+      const { finishReason, withheldCalls } = segment.cutShort;
+      this.#guardrailLog.push(
+        `turn cut short by the upstream (finish_reason ${finishReason}): ${withheldCalls} tool call(s) not forwarded`,
+      );
       this.#showGuardrailDecisions();
       return { events: [...segment.events, ...this.translator.finish()], next: false };
     }
@@ -410,7 +414,7 @@ export class OssRun {
     try {
       store.saveReplay(this.#params.sessionId, this.translator.replayRecords(), served.upstreamModel);
       if (response && request.store === true) store.saveResponse({ response, input: rawInput });
-      recordUsage(this.#deps, this.#history, response?.usage ?? null, served.upstreamModel);
+      recordUsage(this.#deps, this.#history, this.translator.billedUsage, served.upstreamModel);
     } catch (error) {
       logger.error({ requestId, err: error }, 'failed to save state');
     }

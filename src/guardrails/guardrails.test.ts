@@ -142,19 +142,21 @@ describe('isNonTerminalAnswer', () => {
     'I will not change the public API.',
     'Let me summarise: two files changed.',
     'I checked 12 files.',
-    'x'.repeat(150) + ' I will run it.',
+    `I will run ${'x'.repeat(200)}`,
   ])('does not flag %j', (text) => expect(isNonTerminalAnswer(text)).toBe(false));
 });
 
 describe('planGuardrails', () => {
-  it("leaves Codex's compaction turn alone", () => {
+  it("leaves Codex's compaction turn alone, except for compacting huge tool outputs", () => {
     const compaction = parseInputItems([
       user('task'),
       call('a', 'ls'),
       output('a'),
       user('You are performing a CONTEXT CHECKPOINT COMPACTION. Create a handoff summary for another LLM.'),
     ]);
-    expect(planGuardrails(compaction, true, true, config).active).toBe(false);
+    const plan = planGuardrails(compaction, true, true, config);
+    expect(plan.active).toBe(false);
+    expect(plan.request.compaction).toEqual({ maxChars: 1000, maxLines: 40 });
   });
 
   const items = parseInputItems([user('task'), call('a', 'ls'), output('a'), call('b', 'pwd'), output('b')]);

@@ -67,7 +67,12 @@ export function planGuardrails(
   config: GuardrailsConfig,
 ): GuardrailPlan {
   if (config.scope === 'off' || (config.scope === 'subagents' && !subagent)) return INACTIVE_PLAN;
-  if (isCompactionRequest(items)) return INACTIVE_PLAN;
+  // Codex's compaction turn gets no guardrail, but its huge tool outputs are still compacted: it carries the
+  // whole history, and must fit the model's context to be summarised at all.
+  if (isCompactionRequest(items)) {
+    const compaction = { maxChars: config.maxToolOutputChars, maxLines: config.maxToolOutputLines };
+    return { ...INACTIVE_PLAN, request: { ...INACTIVE_PLAN.request, compaction } };
+  }
   const facts = historyFacts(items);
   const budgetSpent = hasTools && facts.toolTurns >= config.maxToolTurns;
   const instructions: string[] = [];

@@ -146,6 +146,13 @@ describe('translateMessagesRequest', () => {
     expect(notes.map((note) => note.kind)).toContain('tools_withdrawn');
   });
 
+  it('declares the tools of the history, bare and switched off, on a turn without tools', () => {
+    const { body } = translate({ input: [user('task'), call('a'), output('a'), user('now answer')] });
+    expect(body.tools).toEqual([{ name: 'exec_command', input_schema: { type: 'object' } }]);
+    expect(body.tool_choice).toEqual({ type: 'none' });
+    expect(translate({ input: [user('hi')] }).body).not.toHaveProperty('tools');
+  });
+
   it('maps tool_choice and parallel_tool_calls, and downgrades a forced choice for MiniMax', () => {
     const qwen = translate(
       { input: 'x', tools, tool_choice: 'required', parallel_tool_calls: false },

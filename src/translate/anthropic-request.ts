@@ -13,6 +13,7 @@ import type {
   ImageBlock,
   MessagesMessage,
   MessagesRequest,
+  MessagesTool,
   MessagesToolChoice,
   UserBlock,
 } from '../upstream/anthropic/types.ts';
@@ -145,6 +146,18 @@ function toolChoice(
   return mapped;
 }
 
+/**
+ * Anthropic-format upstreams refuse a history with tool_use blocks when no tools are defined. A turn without tools
+ * (STRIP_TOOLS, a task mode's no-tools turn) declares the tools its history used, bare, and switches them off.
+ */
+function toolsOfHistory(messages: readonly MessagesMessage[]): MessagesTool[] {
+  const names = new Set<string>();
+  for (const message of messages)
+    if (message.role === 'assistant')
+      for (const block of message.content) if (block.type === 'tool_use') names.add(block.name);
+  return [...names].map((name) => ({ name, input_schema: { type: 'object' } }));
+}
+
 export function translateMessagesRequest(
   request: ResponsesRequest,
   items: readonly InputItem[],
@@ -207,6 +220,17 @@ export function translateMessagesRequest(
     );
     if (withdrawn) body.tool_choice = { type: 'none' };
     else if (choice) body.tool_choice = choice;
+  }
+  if (!body.tools) {
+    const declared = toolsOfHistory(messages);
+    if (declared.length > 0) {
+      body.tools = declared;
+      body.tool_choice = { type: 'none' };
+      notes.push({
+        kind: 'tools_withdrawn',
+        detail: `no tools this turn: the ${declared.length} tool(s) of the history declared bare, tool_choice none`,
+      });
+    }
   }
   if (request.temperature != null) body.temperature = request.temperature;
   if (request.top_p != null) body.top_p = request.top_p;

@@ -49,6 +49,22 @@ export const ITEM_PREFIX: Record<ToolBinding['kind'], string> = {
   local_shell: 'lsc',
 };
 
+/** Tokens of several upstream calls, all added up: what was billed. */
+export function summedUsage(a: ResponseUsage | null, b: ResponseUsage | null): ResponseUsage | null {
+  if (!a || !b) return a ?? b;
+  return {
+    input_tokens: a.input_tokens + b.input_tokens,
+    input_tokens_details: {
+      cached_tokens: a.input_tokens_details.cached_tokens + b.input_tokens_details.cached_tokens,
+    },
+    output_tokens: a.output_tokens + b.output_tokens,
+    output_tokens_details: {
+      reasoning_tokens: a.output_tokens_details.reasoning_tokens + b.output_tokens_details.reasoning_tokens,
+    },
+    total_tokens: a.total_tokens + b.total_tokens,
+  };
+}
+
 /**
  * Usage of a response made of several upstream calls (a guardrail re-asked the model). Codex reads `input_tokens`
  * as the size of the context and `total_tokens` for its compaction threshold, so input is the later call's (which

@@ -57,7 +57,7 @@ describe('ChatToResponsesTranslator', () => {
     });
   });
 
-  it('reports a re-asked response with the last context size and the output of both calls', () => {
+  it('reports a re-asked response with the last context size and the output of both calls; bills both', () => {
     const usage = (prompt: number, completion: number, reasoning: number): ChatChunk => ({
       choices: [],
       usage: {
@@ -85,6 +85,8 @@ describe('ChatToResponsesTranslator', () => {
       output_tokens_details: { reasoning_tokens: 10 },
       total_tokens: 1070,
     });
+    // Metrics and usage limits count what was billed: both calls' input.
+    expect(t.billedUsage).toMatchObject({ input_tokens: 2040, output_tokens: 30, total_tokens: 2070 });
   });
 
   it('seals the reasoning into encrypted_content so it can be replayed', () => {

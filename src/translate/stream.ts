@@ -23,6 +23,7 @@ import {
   type MessageState,
   type ReasoningState,
   reasoningDetailsText,
+  summedUsage,
   type ToolCallState,
   toolOutputItem,
 } from './stream-items.ts';
@@ -80,10 +81,10 @@ export interface SegmentSummary {
   text: string;
   reasoning: string;
   /**
-   * True when the upstream stopped this segment short (length, content filter, overload): its calls may be cut
+   * Set when the upstream stopped this segment short (length, content filter, overload): its calls may be cut
    * mid-argument, so none is handed back and the caller ends the response with `finish()`.
    */
-  cutShort: boolean;
+  cutShort: { finishReason: string; withheldCalls: number } | undefined;
 }
 
 /** What the state store keeps so a later turn can recover reasoning even if the client drops it. */
@@ -114,6 +115,8 @@ export class ChatToResponsesTranslator {
   #usage: ResponseUsage | null = null;
   /** Usage of earlier segments of this response (guardrail continuations). */
   #usageBefore: ResponseUsage | null = null;
+  /** Every upstream call's usage added up, abandoned attempts included: what was billed. */
+  #billedBefore: ResponseUsage | null = null;
   #segmentStart = 0;
   #terminal: ResponseObject | undefined;
 
@@ -159,6 +162,7 @@ export class ChatToResponsesTranslator {
     this.#pendingOpen.length = 0;
     this.#splitter = serving.thinkTags ? new ThinkTagSplitter() : undefined;
     this.#finishReason = undefined;
+    this.#billedBefore = summedUsage(this.#billedBefore, this.#usage);
     this.#usage = null;
   }
 
@@ -179,7 +183,7 @@ export class ChatToResponsesTranslator {
         calls: [],
         text: segmentText('message'),
         reasoning: segmentText('reasoning'),
-        cutShort: true,
+        cutShort: { finishReason: String(this.#finishReason), withheldCalls: this.#calls.size },
       };
     this.#closeMessage(events, 'completed');
     const calls: HeldCall[] = [];
@@ -199,7 +203,7 @@ export class ChatToResponsesTranslator {
       calls,
       text: segmentText('message'),
       reasoning: segmentText('reasoning'),
-      cutShort: false,
+      cutShort: undefined,
     };
   }
 
@@ -223,6 +227,7 @@ export class ChatToResponsesTranslator {
     this.#splitter = serving.thinkTags ? new ThinkTagSplitter() : undefined;
     this.#finishReason = undefined;
     this.#usageBefore = continuedUsage(this.#usageBefore, this.#usage);
+    this.#billedBefore = summedUsage(this.#billedBefore, this.#usage);
     this.#usage = null;
     this.#segmentStart = this.#items.length;
   }
@@ -318,6 +323,14 @@ export class ChatToResponsesTranslator {
       ...options.echo,
       ...extra,
     };
+  }
+
+  /**
+   * The tokens every upstream call of this response used, added up (for metrics and usage limits). The response's
+   * own `usage` counts the context once instead, as Codex reads it.
+   */
+  get billedUsage(): ResponseUsage | null {
+    return summedUsage(this.#billedBefore, this.#usage);
   }
 
   /** Adds entries to the response's metadata (shown from the next event on, including the terminal one). */

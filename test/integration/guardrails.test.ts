@@ -85,6 +85,9 @@ describe('subagent guardrails', () => {
       type: 'response.incomplete',
       response: { incomplete_details: { reason: 'max_output_tokens' } },
     });
+    expect(events.at(-1)?.response.metadata.opencode_bridge_guardrails).toContain(
+      'finish_reason length): 1 tool call(s) not forwarded',
+    );
     expect(chatCalls(t)).toHaveLength(1);
   });
 

@@ -4,6 +4,7 @@ import {
   mkdtempSync,
   readdirSync,
   readFileSync,
+  realpathSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -19,7 +20,7 @@ let dir: string;
 const now = new Date('2026-11-25T19:48:03.120Z');
 
 beforeEach(() => {
-  dir = mkdtempSync(path.join(tmpdir(), 'codex-oss-fs-'));
+  dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'codex-oss-fs-'))); // macOS: /var is a link
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
