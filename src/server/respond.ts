@@ -116,7 +116,6 @@ async function pumpSse(
     run.abort();
   };
   run.shutdown?.addEventListener('abort', onShutdown, { once: true });
-  if (run.shutdown?.aborted) onShutdown(); // the stop came while the first upstream answer was awaited
   run.metrics.activeStreams.inc();
   const heartbeat = setInterval(
     () => {
@@ -129,6 +128,7 @@ async function pumpSse(
   heartbeat.unref();
   try {
     write(run.translator.start());
+    if (run.shutdown?.aborted) onShutdown(); // the stop came while the first upstream answer was awaited
     const opened = await opening;
     if (!opened.ok) {
       if (!run.translator.finished) write(run.failWith(opened.error));

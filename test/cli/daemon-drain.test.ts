@@ -8,7 +8,12 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { formatBridgeRunArgs } from '../../src/cli/daemon/bridge-run-args.ts';
 import { readPidFile, writePidFile } from '../../src/cli/daemon/pid-file.ts';
 import { isProcessAlive } from '../../src/cli/daemon/process-identity.ts';
-import { type MockUpstream, startMockUpstream, textReply } from '../mock-upstream/index.ts';
+import {
+  hangBeforeHeaders,
+  type MockUpstream,
+  startMockUpstream,
+  textReply,
+} from '../mock-upstream/index.ts';
 import { startTestBridge } from '../support/bridge-harness.ts';
 import { BRIDGE_KEY, codexOss, freePort, Sandbox, testEnv, UPSTREAM_KEY, waitFor } from './daemon-harness.ts';
 
@@ -95,6 +100,33 @@ describe('RunningBridge.drain', () => {
       expect(rest).toContain('event: response.failed');
       // server_error: Codex retries it, and reaches the bridge again once it is back.
       expect(rest).toMatch(/"error":\{"code":"server_error","message":"opencode-bridge is shutting down/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('also ends a stream still waiting for its first upstream answer with response.failed, after response.created', async () => {
+    const t = await startTestBridge({
+      upstream,
+      env: {
+        OPENCODE_GO_API_KEY: UPSTREAM_KEY,
+        PROXY_API_KEY: BRIDGE_KEY,
+        SSE_UPSTREAM_HEARTBEAT_SECONDS: '0.4',
+        UPSTREAM_RETRIES: '0',
+      },
+    });
+    try {
+      upstream.enqueue(hangBeforeHeaders(3000, textReply('late')));
+      const before = upstream.requests.length;
+      const body = fetch(`http://127.0.0.1:${t.bridge.port}/v1/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BRIDGE_KEY}` },
+        body: JSON.stringify({ model: 'ocg-deepseek-v4-flash', input: 'hi', stream: true }),
+      }).then((response) => response.text());
+      await waitFor(async () => upstream.requests.length > before);
+      expect(await t.bridge.drain(50)).toBe(1);
+      const events = [...(await body).matchAll(/^event: (\S+)$/gm)].map((match) => match[1]);
+      expect(events).toEqual(['response.created', 'response.in_progress', 'response.failed']);
     } finally {
       await t.close();
     }
