@@ -3,7 +3,7 @@
  * changed something (for duplicate suppression) and the tool turns used (for the budget). Counted from the last user
  * message, which for a Codex subagent is its task.
  */
-import type { InputItem } from '../responses/input-items.ts';
+import { type InputItem, messageText } from '../responses/input-items.ts';
 
 export interface AnsweredCall {
   callId: string;
@@ -25,11 +25,6 @@ function lastUserMessage(items: readonly InputItem[]): number {
     if (item?.type === 'message' && item.role === 'user') return index;
   }
   return -1;
-}
-
-function messageText(item: InputItem | undefined): string {
-  if (item?.type !== 'message') return '';
-  return item.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
 }
 
 /**

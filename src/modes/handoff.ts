@@ -4,7 +4,7 @@
  * step lines) and the structured ```codex-oss-handoff block, whose fields win over the markers. Pure.
  */
 import { isCompactionSummary } from '../guardrails/history-facts.ts';
-import type { InputItem } from '../responses/input-items.ts';
+import { type InputItem, messageText } from '../responses/input-items.ts';
 import { type HandoffBlock, type ModeName, parseHandoffBlock } from './handoff-block.ts';
 
 export type EvidenceStep =
@@ -40,10 +40,6 @@ export interface TaskMessage {
 
 const BRIDGE_NOTE = /^\s*\[opencode-bridge/;
 
-function textOf(item: Extract<InputItem, { type: 'message' }>): string {
-  return item.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
-}
-
 /**
  * The subagent's task: the last user message that is not Codex's environment context, a bridge note or a
  * compaction summary.
@@ -52,7 +48,7 @@ export function taskMessage(items: readonly InputItem[]): TaskMessage | undefine
   for (let index = items.length - 1; index >= 0; index--) {
     const item = items[index];
     if (item?.type !== 'message' || item.role !== 'user') continue;
-    const text = textOf(item);
+    const text = messageText(item);
     if (text.trimStart().startsWith('<environment_context>') || BRIDGE_NOTE.test(text)) continue;
     // After a compaction Codex adds the summary as a user message; the task is the original message before it.
     if (isCompactionSummary(text)) continue;
@@ -66,7 +62,7 @@ export function projectDirectory(items: readonly InputItem[]): string | undefine
   for (let index = items.length - 1; index >= 0; index--) {
     const item = items[index];
     if (item?.type !== 'message' || item.role !== 'user') continue;
-    const cwd = /<environment_context>[\s\S]*?<cwd>([^<]+)<\/cwd>/.exec(textOf(item))?.[1]?.trim();
+    const cwd = /<environment_context>[\s\S]*?<cwd>([^<]+)<\/cwd>/.exec(messageText(item))?.[1]?.trim();
     if (cwd) return cwd;
   }
   return undefined;

@@ -230,6 +230,12 @@ function parseItem(raw: unknown, path: string): InputItem {
   }
 }
 
+/** The text parts of a message item, one per line (other parts left out); '' for any other item. */
+export function messageText(item: InputItem | undefined): string {
+  if (item?.type !== 'message') return '';
+  return item.content.map((part) => (part.type === 'text' ? part.text : '')).join('\n');
+}
+
 export function parseInputItems(input: string | unknown[]): InputItem[] {
   if (typeof input === 'string')
     return [{ type: 'message', role: 'user', content: [{ type: 'text', text: input }] }];
