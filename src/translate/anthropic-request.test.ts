@@ -135,7 +135,7 @@ describe('translateMessagesRequest', () => {
     });
   });
 
-  it('keeps withdrawn tools declared (the history has tool_use blocks) and switches them off with tool_choice none', () => {
+  it('declares the tools of the history when the budget withdrew them, switched off with tool_choice none', () => {
     const { body, notes } = translate(
       { input: [user('task'), call('a'), output('a')], tools },
       'ocg-minimax-m2.7',

@@ -148,7 +148,8 @@ function toolChoice(
 
 /**
  * Anthropic-format upstreams refuse a history with tool_use blocks when no tools are defined. A turn without tools
- * (STRIP_TOOLS, a task mode's no-tools turn) declares the tools its history used, bare, and switches them off.
+ * (tool budget spent, a task mode's no-tools turn, STRIP_TOOLS) declares the tools its history used, bare, and
+ * switches them off.
  */
 function toolsOfHistory(messages: readonly MessagesMessage[]): MessagesTool[] {
   const names = new Set<string>();
@@ -170,17 +171,8 @@ export function translateMessagesRequest(
     requiresAssistantContent: false,
   };
   const notes: TranslationNote[] = [];
-  // A withdrawn tool set stays declared on this wire (the history has tool_use blocks, which Anthropic-format
-  // upstreams accept only with tools defined) and is switched off with tool_choice none.
-  const requested = collectTools(request, items);
-  const withdrawn = !options.stripTools && !!options.guardrails?.withdrawTools && requested.length > 0;
-  if (withdrawn)
-    notes.push({
-      kind: 'tools_withdrawn',
-      detail: 'tool-turn budget spent (OSS_MAX_TOOL_TURNS): tool_choice none',
-    });
   const { tools, names } = translateTools(
-    withdrawn ? requested : offeredTools(requested, options, notes),
+    offeredTools(collectTools(request, items), options, notes),
     profile,
     notes,
   );
@@ -218,10 +210,8 @@ export function translateMessagesRequest(
       profile,
       notes,
     );
-    if (withdrawn) body.tool_choice = { type: 'none' };
-    else if (choice) body.tool_choice = choice;
-  }
-  if (!body.tools) {
+    if (choice) body.tool_choice = choice;
+  } else {
     const declared = toolsOfHistory(messages);
     if (declared.length > 0) {
       body.tools = declared;
