@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
@@ -128,20 +129,20 @@ export async function startBridge(
     })();
     return closing;
   };
+  /** Resolves once every response has closed, or when `ms` have passed. */
+  const responsesClosed = async (ms: number, pollMs: number): Promise<void> => {
+    const deadline = Date.now() + ms;
+    while (openResponses.size > 0 && Date.now() < deadline) await sleep(pollMs);
+  };
   const drain = async (deadlineMs: number): Promise<number> => {
     draining = true;
     stopListening();
-    const deadline = Date.now() + deadlineMs;
-    while (openResponses.size > 0 && Date.now() < deadline) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
+    await responsesClosed(deadlineMs, 50);
     const cutOff = openResponses.size;
     if (cutOff > 0) {
       // Streams still open get a terminal response.failed (bridge_shutting_down) before their connection closes.
       shutdown.abort();
-      const settled = Date.now() + SHUTDOWN_GRACE_MS;
-      while (openResponses.size > 0 && Date.now() < settled)
-        await new Promise((resolve) => setTimeout(resolve, 10));
+      await responsesClosed(SHUTDOWN_GRACE_MS, 10);
     }
     await close();
     return cutOff;

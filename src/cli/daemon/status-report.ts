@@ -16,15 +16,8 @@ export interface ModelStatus {
   concurrency_cap: number;
 }
 
-export interface UsageStatus {
-  model: string;
-  window: string;
-  requests: number;
-  request_limit: number | null;
-  percent_of_limit: number | null;
-  input_tokens: number;
-  output_tokens: number;
-}
+/** One model's usage over the window, as GET /health reports it. */
+export type UsageStatus = HealthReport['usage'][number];
 
 export interface RunningStatus {
   running: true;
