@@ -48,7 +48,7 @@ describe('self-test', () => {
     const run = spawnSync(process.execPath, [entry, '--self-test'], {
       env: { PATH: process.env.PATH ?? '' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 120_000,
     });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);

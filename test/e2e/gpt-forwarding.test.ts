@@ -58,7 +58,7 @@ function run(
     const child = execFile(
       CODEX_BIN,
       args,
-      { env: { ...process.env, ...env, RUST_LOG: 'error' }, timeout: 60_000 },
+      { env: { ...process.env, ...env, RUST_LOG: 'error' }, timeout: 180_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },

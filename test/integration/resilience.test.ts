@@ -17,13 +17,17 @@ import { postResponses, startTestBridge, type TestBridge } from '../support/brid
 import { eventViolations } from '../support/event-invariants.ts';
 import { activeTimers, waitFor } from '../support/wait.ts';
 
+// Timeouts a loaded CI machine never hits by chance; the tests that exercise a timeout set a short one and make
+// the fault it must catch last far longer (minutes), so only the timeout can end it.
 const FAST = {
   FALLBACK_MODEL_MAP_JSON: '{}',
   CIRCUIT_BREAKER_ERRORS: '1000',
-  UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS: '0.3',
-  UPSTREAM_IDLE_TIMEOUT_SECONDS: '0.3',
+  UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS: '30',
+  UPSTREAM_IDLE_TIMEOUT_SECONDS: '30',
   SSE_UPSTREAM_HEARTBEAT_SECONDS: '0.1',
 };
+const SHORT_TIMEOUT = '4';
+const LONG_FAULT_MS = 600_000;
 
 let current: TestBridge | undefined;
 let timersBefore = 0;
@@ -39,10 +43,10 @@ afterEach(async () => {
   current = undefined;
   if (!t) return;
   // Nothing may be left running once every request has ended.
-  await waitFor(() => t.upstream.stats().inFlight === 0, 2000, 'upstream requests to end');
+  await waitFor(() => t.upstream.stats().inFlight === 0, undefined, 'upstream requests to end');
   expect(t.bridge.deps.limiter.stats()).toMatchObject({ active: 0, queued: 0 });
   await t.close();
-  await waitFor(() => activeTimers() <= timersBefore, 2000, 'timers to be cleared');
+  await waitFor(() => activeTimers() <= timersBefore, undefined, 'timers to be cleared');
 });
 
 const ask = (t: TestBridge, model = 'ocg-deepseek-v4-flash') =>
@@ -88,8 +92,8 @@ describe('retries before any output', () => {
   });
 
   it('retries a stall before the first byte once UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS passes', async () => {
-    const t = await bridge();
-    t.upstream.enqueue(hangBeforeHeaders(2000, textReply('too late')), textReply('on time'));
+    const t = await bridge({ UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS: SHORT_TIMEOUT });
+    t.upstream.enqueue(hangBeforeHeaders(LONG_FAULT_MS, textReply('too late')), textReply('on time'));
     const { events } = await ask(t);
     expect(events.at(-1)?.type).toBe('response.completed');
     expect(events.at(-1)?.response.output.at(-1).content[0].text).toBe('on time');
@@ -155,8 +159,11 @@ describe('failures after output has started are never retried', () => {
   });
 
   it('ends a mid-answer stall as incomplete, saying why, when DEGRADED_COMPLETION_ON_TIMEOUT=1', async () => {
-    const t = await bridge({ DEGRADED_COMPLETION_ON_TIMEOUT: '1' });
-    t.upstream.enqueue(stallAfter(4, 2000, stream({ text: 'partial answer here', chunkSize: 2 })));
+    const t = await bridge({
+      DEGRADED_COMPLETION_ON_TIMEOUT: '1',
+      UPSTREAM_IDLE_TIMEOUT_SECONDS: SHORT_TIMEOUT,
+    });
+    t.upstream.enqueue(stallAfter(4, LONG_FAULT_MS, stream({ text: 'partial answer here', chunkSize: 2 })));
     const { events } = await ask(t);
     expect(eventViolations(events)).toEqual([]);
     expect(events.at(-1)).toMatchObject({
@@ -169,8 +176,11 @@ describe('failures after output has started are never retried', () => {
   });
 
   it('ends a mid-answer stall as failed when DEGRADED_COMPLETION_ON_TIMEOUT=0', async () => {
-    const t = await bridge({ DEGRADED_COMPLETION_ON_TIMEOUT: '0' });
-    t.upstream.enqueue(stallAfter(4, 2000, stream({ text: 'partial answer here', chunkSize: 2 })));
+    const t = await bridge({
+      DEGRADED_COMPLETION_ON_TIMEOUT: '0',
+      UPSTREAM_IDLE_TIMEOUT_SECONDS: SHORT_TIMEOUT,
+    });
+    t.upstream.enqueue(stallAfter(4, LONG_FAULT_MS, stream({ text: 'partial answer here', chunkSize: 2 })));
     const { events } = await ask(t);
     expect(events.at(-1)).toMatchObject({
       type: 'response.failed',
@@ -180,8 +190,9 @@ describe('failures after output has started are never retried', () => {
   });
 
   it('keeps a slow trickle alive: every chunk, reasoning included, counts as activity', async () => {
-    const t = await bridge();
-    t.upstream.enqueue(stream({ reasoning: 'thinking slowly', text: 'done', chunkSize: 2, delayMs: 150 }));
+    // Six chunks 1.5 s apart: the answer takes three times the idle timeout, and only the gaps must stay under it.
+    const t = await bridge({ UPSTREAM_IDLE_TIMEOUT_SECONDS: SHORT_TIMEOUT });
+    t.upstream.enqueue(stream({ reasoning: 'thinking', text: 'done', chunkSize: 2, delayMs: 1_500 }));
     const { events } = await ask(t);
     expect(events.at(-1)?.type).toBe('response.completed');
     expect(chatCalls(t)).toHaveLength(1);
@@ -226,7 +237,8 @@ describe('circuit breaker', () => {
   it('opens after CIRCUIT_BREAKER_ERRORS failures, skips the model, then probes and closes', async () => {
     const t = await bridge({
       CIRCUIT_BREAKER_ERRORS: '2',
-      CIRCUIT_BREAKER_COOLDOWN: '0.4',
+      // Long enough that a loaded machine still sees the breaker open between the failures and the next request.
+      CIRCUIT_BREAKER_COOLDOWN: '3',
       UPSTREAM_RETRIES: '0',
     });
     const health = async () =>
@@ -247,8 +259,16 @@ describe('circuit breaker', () => {
     expect(skipped.headers.get('retry-after')).toBeTruthy();
     expect(chatCalls(t)).toHaveLength(2);
 
-    await new Promise((resolve) => setTimeout(resolve, 450));
-    expect(await health()).toBe('half_open');
+    let state = await health();
+    await waitFor(
+      async () => {
+        state = await health();
+        return state !== 'open';
+      },
+      undefined,
+      'the cooldown to end',
+    );
+    expect(state).toBe('half_open');
     t.upstream.enqueue(textReply('probe succeeded'));
     const probe = await ask(t);
     expect(probe.events.at(-1)?.type).toBe('response.completed');
@@ -281,7 +301,8 @@ describe('concurrency caps', () => {
       UPSTREAM_QUEUE_MAX: '1',
       SSE_UPSTREAM_HEARTBEAT_SECONDS: '5',
     });
-    t.upstream.script(() => stream({ text: 'slow', chunkSize: 1, delayMs: 100 }));
+    // Each answer holds the one slot for about 7 s: the three requests meet there even on a loaded machine.
+    t.upstream.script(() => stream({ text: 'slow', chunkSize: 1, delayMs: 1_500 }));
     const results = await Promise.all([ask(t), ask(t), ask(t)]);
     const rejected = results.filter((result) => result.status === 429);
     expect(rejected).toHaveLength(1);
@@ -291,7 +312,7 @@ describe('concurrency caps', () => {
 
   it('frees a queued request when its client disconnects, without calling the upstream for it', async () => {
     const t = await bridge({ MAX_GLOBAL_UPSTREAM_CONCURRENCY: '1' });
-    t.upstream.script(() => stream({ text: 'slow', chunkSize: 1, delayMs: 60 }));
+    t.upstream.script(() => stream({ text: 'slow', chunkSize: 1, delayMs: 1_500 }));
     const first = ask(t);
     const controller = new AbortController();
     const second = fetch(`${t.baseUrl}/responses`, {
@@ -300,10 +321,10 @@ describe('concurrency caps', () => {
       body: JSON.stringify({ model: 'ocg-deepseek-v4-flash', input: 'queued', stream: true }),
       signal: controller.signal,
     }).catch(() => undefined);
-    await waitFor(() => t.bridge.deps.limiter.stats().queued === 1, 2000, 'the second request to queue');
+    await waitFor(() => t.bridge.deps.limiter.stats().queued === 1, undefined, 'the second request to queue');
     controller.abort();
     await second;
-    await waitFor(() => t.bridge.deps.limiter.stats().queued === 0, 2000, 'the queue to empty');
+    await waitFor(() => t.bridge.deps.limiter.stats().queued === 0, undefined, 'the queue to empty');
     await first;
     expect(chatCalls(t)).toHaveLength(1);
   });
