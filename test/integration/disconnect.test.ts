@@ -17,7 +17,7 @@ function postStream(input: string, signal: AbortSignal): Promise<Response> {
   });
 }
 
-/** Polls a growing number until it has not changed for a whole second, and returns it. */
+/** Polls a growing number until it has not changed for two seconds, and returns it. */
 async function settledValue(read: () => number): Promise<number> {
   let value = read();
   let unchangedSince = Date.now();
@@ -25,7 +25,7 @@ async function settledValue(read: () => number): Promise<number> {
     () => {
       const now = read();
       if (now !== value) [value, unchangedSince] = [now, Date.now()];
-      return Date.now() - unchangedSince >= 1_000;
+      return Date.now() - unchangedSince >= 2_000;
     },
     120_000,
     'the upstream to stop sending',
@@ -60,10 +60,16 @@ describe('client disconnect', () => {
     const total = 48 * 1024 * 1024;
     t.upstream.enqueue(stream({ text: 'y'.repeat(total), chunkSize: 64 * 1024 }));
     const controller = new AbortController();
+    const earlierRequests = t.upstream.requests.length;
     const response = await postStream('huge answer', controller.signal);
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     await reader.read();
-    const upstreamRequest = () => t.upstream.requests.at(-1);
+    const upstreamRequest = () => t.upstream.requests[earlierRequests];
+    await waitFor(
+      () => (upstreamRequest()?.bytesFlushed ?? 0) > 0,
+      undefined,
+      'the upstream to start sending',
+    );
 
     // The client reads nothing more. Once every buffer on the way is full the upstream's writes stop completing;
     // a bridge that buffered whatever came would instead keep reading until the whole answer had been sent.

@@ -24,7 +24,8 @@ const FAST = {
   CIRCUIT_BREAKER_ERRORS: '1000',
   UPSTREAM_FIRST_BYTE_TIMEOUT_SECONDS: '30',
   UPSTREAM_IDLE_TIMEOUT_SECONDS: '30',
-  SSE_UPSTREAM_HEARTBEAT_SECONDS: '0.1',
+  // The stream starts at the upstream's answer, not at a heartbeat: an upstream error stays an HTTP status.
+  SSE_UPSTREAM_HEARTBEAT_SECONDS: '30',
 };
 const SHORT_TIMEOUT = '4';
 const LONG_FAULT_MS = 600_000;

@@ -4,7 +4,7 @@
  */
 export async function waitFor(
   condition: () => boolean | Promise<boolean>,
-  timeoutMs = 15_000,
+  timeoutMs = 60_000,
   what = 'condition',
 ): Promise<void> {
   const deadline = Date.now() + timeoutMs;
