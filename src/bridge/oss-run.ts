@@ -98,6 +98,7 @@ export class OssRun {
   #attempt: UpstreamAttempt | undefined;
   #firstChunkAt: number | undefined;
   #error: BridgeError | undefined;
+  #unlinkClient: (() => void) | undefined;
 
   constructor(deps: BridgeDeps, params: OssRunParams) {
     this.#deps = deps;
@@ -193,6 +194,17 @@ export class OssRun {
         : (this.#attempt?.failure(error) ?? toBridge(error));
     const failure = toResponseFailure(this.#error);
     return this.translator.fail(failure.code, failure.message);
+  }
+
+  /**
+   * The client's request signal aborts the run, until the run completes. The listener must go then: undici's
+   * request finalizer keeps that signal (and so anything its listeners reach) alive, and a listener left on it
+   * kept every finished run in memory for good.
+   */
+  abortWhen(clientSignal: AbortSignal): void {
+    const onClientAbort = () => this.abort();
+    clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    this.#unlinkClient = () => clientSignal.removeEventListener('abort', onClientAbort);
   }
 
   /** Client went away: cancel the upstream call and any wait at once. */
@@ -406,6 +418,7 @@ export class OssRun {
 
   /** Persists what later turns may need and writes the one log line for this request. */
   complete(clientDisconnected: boolean): void {
+    this.#unlinkClient?.();
     const { store, logger } = this.#deps;
     const { model, request, rawInput, requestId } = this.#params;
     const response = this.translator.response;

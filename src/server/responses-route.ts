@@ -86,7 +86,7 @@ export async function handleCreateResponse(
     sessionId,
     requestId,
   });
-  incoming.signal.addEventListener('abort', () => run.abort(), { once: true });
+  run.abortWhen(incoming.signal);
   return respondWithRun(run, request.stream === true, {
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
     requestId,
