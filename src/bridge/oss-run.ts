@@ -22,6 +22,7 @@ import { UpstreamStreamError } from '../upstream/chat-client.ts';
 import { initialPlan, nextStep, type PlanState } from '../upstream/resilience/attempt-plan.ts';
 import { fallbackChain } from '../upstream/resilience/fallback.ts';
 import type { BridgeDeps } from './deps.ts';
+import { ownInput } from './stored-conversation.ts';
 import { UpstreamAttempt } from './upstream-attempt.ts';
 import { recordUsage } from './usage-accounting.ts';
 
@@ -426,7 +427,7 @@ export class OssRun {
     this.#recordMetrics(served.upstreamModel, response, clientDisconnected || this.aborted);
     try {
       store.saveReplay(this.#params.sessionId, this.translator.replayRecords(), served.upstreamModel);
-      if (response && request.store === true) store.saveResponse({ response, input: rawInput });
+      if (response && request.store === true) store.saveResponse({ response, input: ownInput(request) });
       recordUsage(this.#deps, this.#history, this.translator.billedUsage, served.upstreamModel);
     } catch (error) {
       logger.error({ requestId, err: error }, 'failed to save state');
