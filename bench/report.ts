@@ -251,7 +251,7 @@ function soakSection(result: SoakResult): string {
   return [
     `5. Soak: ${served.toLocaleString('en-US')} streaming requests (${(result.payloadBytes / 1000).toFixed(0)} KB Codex turn, ${result.inFlight} in flight), bridge memory after a full GC per round (goal: heap growth ≤ ${TARGETS.soakHeapGrowthMiB} MiB)`,
     table(['requests', 'heap MiB', 'growth MiB', 'RSS MiB'], rows),
-    `   heap growth ${cell(result.heapGrowthMiB)} MiB = ${cell(result.heapPerRequestKiB, 3)} KiB per request; errors ${result.errors}${result.firstError ? ` (first: ${result.firstError})` : ''}; goal ${verdict(result.errors === 0 && result.heapGrowthMiB <= TARGETS.soakHeapGrowthMiB)}`,
+    `   heap growth ${cell(result.heapGrowthMiB)} MiB = ${cell(result.heapPerRequestKiB, 3)} KiB per request (from the first round on: ${cell(result.steadyHeapPerRequestKiB, 3)} KiB per request); errors ${result.errors}${result.firstError ? ` (first: ${result.firstError})` : ''}; goal ${verdict(result.errors === 0 && result.heapGrowthMiB <= TARGETS.soakHeapGrowthMiB)}`,
   ].join('\n');
 }
 

@@ -1,7 +1,7 @@
 /**
- * Soak: the all-day daemon's memory. A fresh bridge child serves rounds of ordinary streaming requests (the 45 KB
- * captured Codex turn, a few in flight at once); after each round it runs a full GC and reports its heap. A bridge
- * that lets requests go keeps the heap flat; one that holds on to them grows by a fixed amount per request.
+ * Soak: the all-day daemon's memory. A fresh bridge child serves rounds of ordinary streaming requests (the captured
+ * Codex first turn, about 40 KB, a few in flight at once); after each round it runs a full GC and reports its heap.
+ * A bridge that lets requests go keeps the heap flat; one that holds on to them grows by a fixed amount per request.
  */
 import { RAISED_CAPS, startBridgeProcess } from '../bridge-process.ts';
 import type { BenchContext } from '../context.ts';
@@ -29,6 +29,11 @@ export interface SoakResult {
   heapGrowthMiB: number;
   /** The same growth spread over every request, KiB. */
   heapPerRequestKiB: number;
+  /**
+   * Heap growth from the first round to the last, per request, KiB: the leak rate once warm-up garbage (which the
+   * baseline may still hold) is gone.
+   */
+  steadyHeapPerRequestKiB: number;
 }
 
 const MIB = 2 ** 20;
@@ -54,6 +59,7 @@ export async function runSoak(ctx: BenchContext): Promise<SoakResult> {
       firstError: undefined,
       heapGrowthMiB: 0,
       heapPerRequestKiB: 0,
+      steadyHeapPerRequestKiB: 0,
     };
     let served = 0;
     for (let round = 0; round < rounds; round += 1) {
@@ -77,6 +83,10 @@ export async function runSoak(ctx: BenchContext): Promise<SoakResult> {
     const last = result.rounds.at(-1) ?? baseline;
     result.heapGrowthMiB = last.heapUsedMiB - baseline.heapUsedMiB;
     result.heapPerRequestKiB = served > 0 ? (result.heapGrowthMiB * 1024) / served : 0;
+    const first = result.rounds[0] ?? baseline;
+    const steadyRequests = last.requests - first.requests;
+    result.steadyHeapPerRequestKiB =
+      steadyRequests > 0 ? ((last.heapUsedMiB - first.heapUsedMiB) * 1024) / steadyRequests : 0;
     return result;
   } finally {
     await bridge.stop();
