@@ -301,6 +301,7 @@ export class OssRun {
         // A guardrail re-ask continues a response that already has output; anything else starts it afresh.
         if (this.translator.hasOutput) this.translator.continueSegment(serving);
         else this.translator.resetBeforeOutput(serving);
+        this.#showReasoningLoss(model, translation);
         return attempt;
       } catch (thrown) {
         if (this.#abort.signal.aborted) {
@@ -409,6 +410,22 @@ export class OssRun {
     );
   }
 
+  /**
+   * Earlier reasoning the serving model gets back, but that could not be opened (translate/messages.ts): the model
+   * continues without it, so the response says so (`metadata.opencode_bridge_reasoning_lost`) and the log warns.
+   */
+  #showReasoningLoss(model: ResolvedModel, translation: UpstreamTranslation): void {
+    const lost = translation.notes.filter((note) => note.kind === 'reasoning_lost');
+    if (lost.length === 0) return;
+    const otherKey = lost.some((note) => note.detail.includes('another key'));
+    const text =
+      `${lost.length} earlier turn(s) sent to ${model.upstreamModel} without their reasoning, which could not be opened` +
+      (otherKey
+        ? ": it was sealed under another key (the bridge's state directory was replaced or lost)"
+        : ': it was not sealed by this bridge');
+    this.translator.addMetadata({ opencode_bridge_reasoning_lost: metadataValue(text) });
+  }
+
   /** What the guardrails decided, in the terminal response's metadata as well as in the log line. */
   #showGuardrailDecisions(): void {
     if (this.#guardrailLog.length > 0)
@@ -460,9 +477,11 @@ export class OssRun {
       ...(this.#deps.config.logBodies ? { input: rawInput, output: response?.output } : {}),
     };
     const unreadable = notes.some((note) => note.kind === 'reasoning_unreadable');
+    const lost = notes.some((note) => note.kind === 'reasoning_lost');
     if (served.upstreamModel !== model.upstreamModel)
       logger.warn(line, `served by fallback model ${served.upstreamModel}`);
     else if (this.#error || response?.status === 'failed') logger.warn(line, 'response failed');
+    else if (lost) logger.warn(line, 'response: earlier reasoning could not be opened and was not replayed');
     else if (unreadable || anomalies.length > 0) logger.warn(line, 'response (with warnings)');
     else logger.info(line, 'response');
   }

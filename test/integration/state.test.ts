@@ -181,4 +181,50 @@ describe('reasoning replay across requests', () => {
       await restarted.close();
     }
   });
+
+  it("warns, in the log and in the response's metadata, when the state directory was lost and the reasoning with it", async () => {
+    const before = await bridge();
+    before.upstream.enqueue(
+      toolCallReply([{ name: 'exec_command', arguments: '{"cmd":"ls"}' }], { reasoning: 'The plan.' }),
+    );
+    const turn1 = await before.client.responses.create({
+      model: 'ocg-deepseek-v4-pro',
+      input: 'go',
+      tools: tools as any,
+      include: ['reasoning.encrypted_content'],
+    });
+    // A new state directory: a new reasoning key and an empty store, as after the old one was deleted.
+    const after = await bridge();
+    after.upstream.enqueue(textReply('carried on'), textReply('carried on, streamed'));
+    const call = (turn1.output as any[]).find((item) => item.type === 'function_call');
+    const withoutRaw = (turn1.output as any[]).map(({ content: _raw, ...item }) => item);
+    const body = {
+      model: 'ocg-deepseek-v4-pro',
+      input: [
+        { role: 'user', content: 'go' },
+        ...withoutRaw,
+        { type: 'function_call_output', call_id: call.call_id, output: 'a' },
+      ],
+      tools,
+    };
+
+    const json = await postResponses(after.baseUrl, body);
+    const streamed = await postResponses(after.baseUrl, { ...body, stream: true });
+
+    const assistant = after.upstream.requests
+      .at(-1)
+      ?.body.messages.find((message: any) => message.role === 'assistant');
+    expect(assistant.reasoning_content).toBe(' ');
+    for (const response of [json.json, streamed.events.at(-1)?.response]) {
+      expect(response.status).toBe('completed');
+      expect(response.metadata.opencode_bridge_reasoning_lost).toMatch(
+        /^1 earlier turn\(s\) sent to deepseek-v4-pro without their reasoning.*another key/,
+      );
+    }
+    const lines = after
+      .logs()
+      .filter((line) => line.msg?.toString().includes('reasoning could not be opened'));
+    expect(lines).toHaveLength(2);
+    expect(lines.every((line) => line.level === 40)).toBe(true);
+  });
 });
