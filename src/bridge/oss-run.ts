@@ -14,7 +14,7 @@ import type { ModeInfo } from '../modes/plan-mode.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import { metadataValue, type ResponseEvent, type ResponseObject } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
-import type { HistoryLookup } from '../translate/messages.ts';
+import { type HistoryLookup, SEALED_UNDER_ANOTHER_KEY } from '../translate/messages.ts';
 import { collectTools } from '../translate/request.ts';
 import { ChatToResponsesTranslator, type ResponseEcho } from '../translate/stream.ts';
 import { ADAPTERS, type UpstreamTranslation } from '../upstream/adapters.ts';
@@ -417,7 +417,7 @@ export class OssRun {
   #showReasoningLoss(model: ResolvedModel, translation: UpstreamTranslation): void {
     const lost = translation.notes.filter((note) => note.kind === 'reasoning_lost');
     if (lost.length === 0) return;
-    const otherKey = lost.some((note) => note.detail.includes('another key'));
+    const otherKey = lost.some((note) => note.detail.includes(SEALED_UNDER_ANOTHER_KEY));
     const text =
       `${lost.length} earlier turn(s) sent to ${model.upstreamModel} without their reasoning, which could not be opened` +
       (otherKey

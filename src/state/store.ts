@@ -260,11 +260,11 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       const first = chain[0];
       if (!first) return { kind: 'not_found' };
       if (first.parent_id !== null) return { kind: 'broken', missing: first.parent_id };
-      const items: unknown[] = [];
-      for (const turn of chain) {
-        items.push(...(JSON.parse(turn.input) as unknown[]));
-        items.push(...(JSON.parse(turn.response) as ResponseObject).output);
-      }
+      // Concatenated, not spread into push(): a long conversation may have more items than a call takes arguments.
+      const items = chain.flatMap((turn) => [
+        ...(JSON.parse(turn.input) as unknown[]),
+        ...(JSON.parse(turn.response) as ResponseObject).output,
+      ]);
       return { kind: 'found', items };
     },
     prune(now = Date.now()) {

@@ -45,7 +45,7 @@ interface PendingTurn {
   /** Signed blocks, in order, for upstreams that need thinking back exactly as they sent it. */
   thinkingBlocks: ThinkingBlock[];
   toolCalls: ChatToolCall[];
-  /** Why this turn's sealed reasoning could not be opened, per blob (see reasoningLoss). */
+  /** Why this turn's sealed reasoning could not be opened, per blob (see noteReasoningLoss). */
   unopened: UnopenedWhy[];
 }
 
@@ -195,6 +195,9 @@ function assistantMessage(turn: PendingTurn, context: BuildContext): AssistantMe
  * sealed by this bridge) and that nothing else recovered, for an upstream that gets reasoning back at this message:
  * the model sees its earlier turn without its thinking. Noted as `reasoning_lost` (a warning, see OssRun).
  */
+/** How a `reasoning_lost` note names a blob sealed under a key this bridge no longer has. */
+export const SEALED_UNDER_ANOTHER_KEY = 'sealed under another key';
+
 function noteReasoningLoss(turn: PendingTurn, message: AssistantMessage, context: BuildContext): void {
   if (turn.unopened.length === 0) return;
   const { replay } = context.profile;
@@ -219,7 +222,7 @@ function noteReasoningLoss(turn: PendingTurn, message: AssistantMessage, context
       assertNever(replay.into);
   }
   if (!lost) return;
-  const why = turn.unopened.includes('tampered') ? 'sealed under another key' : 'not sealed by this bridge';
+  const why = turn.unopened.includes('tampered') ? SEALED_UNDER_ANOTHER_KEY : 'not sealed by this bridge';
   const where = hasCalls ? `the turn with call ${turn.toolCalls[0]?.id}` : 'an assistant message';
   context.notes.push({ kind: 'reasoning_lost', detail: `${where}: reasoning ${why}, replayed without it` });
 }

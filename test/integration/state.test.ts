@@ -226,5 +226,5 @@ describe('reasoning replay across requests', () => {
       .filter((line) => line.msg?.toString().includes('reasoning could not be opened'));
     expect(lines).toHaveLength(2);
     expect(lines.every((line) => line.level === 40)).toBe(true);
-  });
+  }, 60_000);
 });
