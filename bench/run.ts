@@ -19,6 +19,7 @@ import { runBigRequest } from './sections/big-request.ts';
 import { runBurst } from './sections/burst.ts';
 import { runConcurrency } from './sections/concurrency.ts';
 import { runProfile } from './sections/profile.ts';
+import { runSoak } from './sections/soak.ts';
 import { runThroughput } from './sections/throughput.ts';
 import { runTtfb } from './sections/ttfb.ts';
 import { keepAliveAgent } from './sse-client.ts';
@@ -35,6 +36,7 @@ async function runSections(ctx: BenchContext, results: BenchResults): Promise<vo
   if (sections.includes('concurrency')) results.sections.concurrency = await runConcurrency(ctx);
   if (sections.includes('burst')) results.sections.burst = await runBurst(ctx);
   if (sections.includes('big')) results.sections.big = await runBigRequest(ctx);
+  if (sections.includes('soak')) results.sections.soak = await runSoak(ctx);
 }
 
 async function main(settings: BenchSettings): Promise<void> {

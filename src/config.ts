@@ -27,6 +27,7 @@ export interface Config {
     dir: string;
     ttlSeconds: number;
     maxRows: number;
+    maxBytes: number;
   };
   logPath: string | undefined;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -279,6 +280,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       dir: path.dirname(dbPath),
       ttlSeconds: read.number('PROXY_STATE_TTL_SECONDS', 7 * 24 * 3600, { min: 60, max: 365 * 24 * 3600 }),
       maxRows: read.number('PROXY_STATE_MAX_ROWS', 50_000, { min: 100, max: 10_000_000, integer: true }),
+      maxBytes: read.number('PROXY_STATE_MAX_BYTES', 256 * 2 ** 20, {
+        min: 2 ** 20,
+        max: 2 ** 40,
+        integer: true,
+      }),
     },
     logPath: read.string('PROXY_LOG_PATH'),
     logLevel: read.oneOf('PROXY_LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error'] as const, 'info'),

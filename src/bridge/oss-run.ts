@@ -14,7 +14,7 @@ import type { ModeInfo } from '../modes/plan-mode.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import { metadataValue, type ResponseEvent, type ResponseObject } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
-import type { HistoryLookup } from '../translate/messages.ts';
+import { type HistoryLookup, SEALED_UNDER_ANOTHER_KEY } from '../translate/messages.ts';
 import { collectTools } from '../translate/request.ts';
 import { ChatToResponsesTranslator, type ResponseEcho } from '../translate/stream.ts';
 import { ADAPTERS, type UpstreamTranslation } from '../upstream/adapters.ts';
@@ -22,6 +22,7 @@ import { UpstreamStreamError } from '../upstream/chat-client.ts';
 import { initialPlan, nextStep, type PlanState } from '../upstream/resilience/attempt-plan.ts';
 import { fallbackChain } from '../upstream/resilience/fallback.ts';
 import type { BridgeDeps } from './deps.ts';
+import { ownInput } from './stored-conversation.ts';
 import { UpstreamAttempt } from './upstream-attempt.ts';
 import { recordUsage } from './usage-accounting.ts';
 
@@ -98,6 +99,7 @@ export class OssRun {
   #attempt: UpstreamAttempt | undefined;
   #firstChunkAt: number | undefined;
   #error: BridgeError | undefined;
+  #unlinkClient: (() => void) | undefined;
 
   constructor(deps: BridgeDeps, params: OssRunParams) {
     this.#deps = deps;
@@ -195,6 +197,17 @@ export class OssRun {
     return this.translator.fail(failure.code, failure.message);
   }
 
+  /**
+   * The client's request signal aborts the run, until the run completes. The listener must go then: undici's
+   * request finalizer keeps that signal (and so anything its listeners reach) alive, and a listener left on it
+   * kept every finished run in memory for good.
+   */
+  abortWhen(clientSignal: AbortSignal): void {
+    const onClientAbort = () => this.abort();
+    clientSignal.addEventListener('abort', onClientAbort, { once: true });
+    this.#unlinkClient = () => clientSignal.removeEventListener('abort', onClientAbort);
+  }
+
   /** Client went away: cancel the upstream call and any wait at once. */
   abort(): void {
     this.#abort.abort(new Error('client disconnected'));
@@ -288,6 +301,7 @@ export class OssRun {
         // A guardrail re-ask continues a response that already has output; anything else starts it afresh.
         if (this.translator.hasOutput) this.translator.continueSegment(serving);
         else this.translator.resetBeforeOutput(serving);
+        this.#showReasoningLoss(model, translation);
         return attempt;
       } catch (thrown) {
         if (this.#abort.signal.aborted) {
@@ -396,6 +410,22 @@ export class OssRun {
     );
   }
 
+  /**
+   * Earlier reasoning the serving model gets back, but that could not be opened (translate/messages.ts): the model
+   * continues without it, so the response says so (`metadata.opencode_bridge_reasoning_lost`) and the log warns.
+   */
+  #showReasoningLoss(model: ResolvedModel, translation: UpstreamTranslation): void {
+    const lost = translation.notes.filter((note) => note.kind === 'reasoning_lost');
+    if (lost.length === 0) return;
+    const otherKey = lost.some((note) => note.detail.includes(SEALED_UNDER_ANOTHER_KEY));
+    const text =
+      `${lost.length} earlier turn(s) sent to ${model.upstreamModel} without their reasoning, which could not be opened` +
+      (otherKey
+        ? ": it was sealed under another key (the bridge's state directory was replaced or lost)"
+        : ': it was not sealed by this bridge');
+    this.translator.addMetadata({ opencode_bridge_reasoning_lost: metadataValue(text) });
+  }
+
   /** What the guardrails decided, in the terminal response's metadata as well as in the log line. */
   #showGuardrailDecisions(): void {
     if (this.#guardrailLog.length > 0)
@@ -406,6 +436,7 @@ export class OssRun {
 
   /** Persists what later turns may need and writes the one log line for this request. */
   complete(clientDisconnected: boolean): void {
+    this.#unlinkClient?.();
     const { store, logger } = this.#deps;
     const { model, request, rawInput, requestId } = this.#params;
     const response = this.translator.response;
@@ -413,7 +444,7 @@ export class OssRun {
     this.#recordMetrics(served.upstreamModel, response, clientDisconnected || this.aborted);
     try {
       store.saveReplay(this.#params.sessionId, this.translator.replayRecords(), served.upstreamModel);
-      if (response && request.store === true) store.saveResponse({ response, input: rawInput });
+      if (response && request.store === true) store.saveResponse({ response, input: ownInput(request) });
       recordUsage(this.#deps, this.#history, this.translator.billedUsage, served.upstreamModel);
     } catch (error) {
       logger.error({ requestId, err: error }, 'failed to save state');
@@ -446,9 +477,11 @@ export class OssRun {
       ...(this.#deps.config.logBodies ? { input: rawInput, output: response?.output } : {}),
     };
     const unreadable = notes.some((note) => note.kind === 'reasoning_unreadable');
+    const lost = notes.some((note) => note.kind === 'reasoning_lost');
     if (served.upstreamModel !== model.upstreamModel)
       logger.warn(line, `served by fallback model ${served.upstreamModel}`);
     else if (this.#error || response?.status === 'failed') logger.warn(line, 'response failed');
+    else if (lost) logger.warn(line, 'response: earlier reasoning could not be opened and was not replayed');
     else if (unreadable || anomalies.length > 0) logger.warn(line, 'response (with warnings)');
     else logger.info(line, 'response');
   }

@@ -53,7 +53,9 @@ export async function startBridge(
   options: StartOptions = {},
 ): Promise<RunningBridge> {
   const instance = { id: options.instanceId ?? randomUUID(), startedAt: Date.now() };
-  const store = openStore(config.state.dbPath, config.state);
+  const catalog = createModelCatalog(config.modelMap);
+  const knownModels = catalog.list().flatMap((model) => [model.id, model.upstreamModel]);
+  const store = openStore(config.state.dbPath, { ...config.state, knownModels });
   store.prune();
   const pruneTimer = setInterval(() => {
     try {
@@ -81,7 +83,7 @@ export async function startBridge(
   const deps: BridgeDeps = {
     shutdown: shutdown.signal,
     config,
-    catalog: createModelCatalog(config.modelMap),
+    catalog,
     store,
     carrier: createReasoningCarrier(loadOrCreateReasoningKey(config.state.dir)),
     logger,
@@ -92,7 +94,7 @@ export async function startBridge(
     },
     limiter,
     breakers,
-    metrics: new BridgeMetrics({ limiter, breakers }),
+    metrics: new BridgeMetrics({ limiter, breakers }, knownModels),
     instance,
   };
   const app = createApp(deps, apiKey);

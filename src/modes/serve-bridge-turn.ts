@@ -5,6 +5,7 @@
  */
 import type { BridgeDeps } from '../bridge/deps.ts';
 import { echoOf, newResponseId } from '../bridge/oss-run.ts';
+import { ownInput } from '../bridge/stored-conversation.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import { formatSseEvents, SSE_HEADERS } from '../server/sse.ts';
@@ -30,7 +31,7 @@ export function serveBridgeTurn(
     createdAt: Math.floor(startedAt / 1000),
     echo: echoOf(request),
   });
-  if (request.store === true) deps.store.saveResponse({ response, input: context.rawInput });
+  if (request.store === true) deps.store.saveResponse({ response, input: ownInput(request) });
   deps.metrics.responses.inc({
     model: context.model.requested,
     served_model: plan.turn.model,

@@ -21,6 +21,18 @@ export function modelList(deps: BridgeDeps) {
   };
 }
 
+function stateReport(deps: BridgeDeps) {
+  const { dbPath, maxBytes, maxRows } = deps.config.state;
+  const stats = deps.store.stats();
+  return {
+    db_path: dbPath,
+    bytes: stats.bytes,
+    max_bytes: maxBytes,
+    rows: stats.rows,
+    max_rows_per_table: maxRows,
+  };
+}
+
 export function healthReport(deps: BridgeDeps) {
   const { config } = deps;
   const { resilience } = config;
@@ -57,8 +69,8 @@ export function healthReport(deps: BridgeDeps) {
       stream: config.upstream.stream,
       key_configured: !!config.upstream.apiKey,
     },
-    // Where conversation state lives, so `codex-oss doctor` can warn when it would not survive a reboot.
-    state: { db_path: config.state.dbPath },
+    // Where conversation state lives, so `codex-oss doctor` can warn when it would not survive a reboot; how full it is.
+    state: stateReport(deps),
     models: [...models.values()],
     usage: usageReport(deps),
     concurrency: {

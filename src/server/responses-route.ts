@@ -7,12 +7,13 @@ import { passThroughToOpenAI } from '../bridge/openai-passthrough.ts';
 import { OssRun } from '../bridge/oss-run.ts';
 import { routeModel } from '../bridge/route-model.ts';
 import { conversationSessionId } from '../bridge/session.ts';
+import { fullInput } from '../bridge/stored-conversation.ts';
 import { BridgeError, invalidRequest } from '../errors.ts';
 import { isSubagentRequest, planGuardrails } from '../guardrails/plan.ts';
 import { planMode } from '../modes/plan-mode.ts';
 import { serveBridgeTurn } from '../modes/serve-bridge-turn.ts';
 import { parseInputItems } from '../responses/input-items.ts';
-import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
+import { parseResponsesRequest } from '../responses/request.ts';
 import { respondWithRun } from './respond.ts';
 
 function parseJsonBody(text: string): unknown {
@@ -25,21 +26,6 @@ function parseJsonBody(text: string): unknown {
       'invalid_json',
     );
   }
-}
-
-/** With previous_response_id, the stored conversation is prepended, so the upstream still sees everything. */
-function fullInput(deps: BridgeDeps, request: ResponsesRequest): unknown[] {
-  const own = typeof request.input === 'string' ? [{ role: 'user', content: request.input }] : request.input;
-  if (!request.previous_response_id) return own;
-  const previous = deps.store.getResponse(request.previous_response_id);
-  if (!previous) {
-    throw invalidRequest(
-      `Previous response with id '${request.previous_response_id}' not found. Only responses created with store=true are kept.`,
-      'previous_response_id',
-      'previous_response_not_found',
-    );
-  }
-  return [...previous.input, ...previous.response.output, ...own];
 }
 
 export async function handleCreateResponse(
@@ -57,7 +43,7 @@ export async function handleCreateResponse(
     isSubagentRequest((name) => incoming.headers.get(name) ?? undefined),
   );
   if (route.kind === 'openai') return passThroughToOpenAI(deps.config.gpt, incoming, rawBody);
-  const rawInput = fullInput(deps, request);
+  const rawInput = fullInput(deps.store, request);
   if (rawInput.length === 0)
     throw invalidRequest("Invalid value for 'input': it must not be empty.", 'input');
   const items = parseInputItems(rawInput);
@@ -86,7 +72,7 @@ export async function handleCreateResponse(
     sessionId,
     requestId,
   });
-  incoming.signal.addEventListener('abort', () => run.abort(), { once: true });
+  run.abortWhen(incoming.signal);
   return respondWithRun(run, request.stream === true, {
     heartbeatMs: deps.config.heartbeatSeconds * 1000,
     requestId,
@@ -104,5 +90,5 @@ export function handleGetResponse(deps: BridgeDeps, id: string): Response {
       message: `No response with id '${id}' is stored (only responses created with store=true are kept).`,
     });
   }
-  return Response.json(stored.response);
+  return Response.json(stored);
 }

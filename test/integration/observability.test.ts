@@ -3,6 +3,8 @@
  * request id, models, status, timings, tokens and attempt history, and no keys or prompt content in the logs.
  */
 import { describe, expect, it } from 'vitest';
+import { MAX_OTHER_MODEL_LABELS } from '../../src/observability/metrics.ts';
+import { USAGE_OTHER_MODELS_MAX } from '../../src/state/store.ts';
 import { rateLimited, textReply } from '../mock-upstream/index.ts';
 import {
   BRIDGE_KEY,
@@ -84,6 +86,30 @@ describe('GET /metrics', () => {
       /opencode_bridge_http_requests_total\{route="[^"]*responses",method="POST",status="200"\} 1/,
     );
   });
+
+  it('keeps /metrics and /health bounded when clients send many different model ids', async () => {
+    const t = await bridge();
+    const ids = MAX_OTHER_MODEL_LABELS + 8;
+    // A few at a time: sequential requests would be slow on a loaded machine, all at once would meet the queue cap.
+    for (let first = 0; first < ids; first += 4) {
+      const batch = Array.from({ length: Math.min(4, ids - first) }, (_, offset) =>
+        postResponses(t.baseUrl, { model: `ocg-made-up-${first + offset}`, input: 'hi' }),
+      );
+      for (const { status } of await Promise.all(batch)) expect(status).toBeGreaterThanOrEqual(400); // not served upstream
+    }
+    const text = await metrics(t);
+    const madeUp = new Set(text.match(/made-up-\d+/g));
+    expect(madeUp.size).toBeLessThanOrEqual(MAX_OTHER_MODEL_LABELS);
+    expect(text).toContain('model="(other)"');
+    const health = (await (await fetch(`${t.bridge.url}/health`)).json()) as {
+      usage: Array<{ model: string }>;
+    };
+    const usageModels = health.usage.map((entry) => entry.model);
+    expect(usageModels.filter((model) => model.startsWith('made-up-')).length).toBeLessThanOrEqual(
+      USAGE_OTHER_MODELS_MAX,
+    );
+    expect(usageModels).toContain('(other)');
+  }, 120_000);
 
   it('shows an open circuit breaker', async () => {
     const t = await bridge({
