@@ -249,6 +249,7 @@ export class OssRun {
         retries: resilience.retries,
         backoff: { baseMs: 250, maxMs: 8_000, maxRetryAfterMs: resilience.retryAfterMaxSeconds * 1000 },
         breakerPasses: (model) => this.#deps.breakers.for(model).tryPass(),
+        breakerRetryAt: (model) => this.#deps.breakers.for(model).snapshot().retryAt,
         now: Date.now(),
         deadlineAt: this.#deadlineAt,
       });
