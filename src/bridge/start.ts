@@ -117,10 +117,17 @@ export async function startBridge(
     port: config.server.port,
     serverOptions: { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
   }) as Server;
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (error) {
+    // Not listening (port taken, no permission): release what was opened, so a caller may try again.
+    clearInterval(pruneTimer);
+    store.close();
+    throw error;
+  }
   const openResponses = new Set<ServerResponse>();
   let draining = false;
   server.on('request', (_request, response: ServerResponse) => {
