@@ -4,7 +4,7 @@
  * error keeps the upstream's words whole: it is about the client's own request.
  */
 import type { BridgeError } from '../errors.ts';
-import { redactUpstreamText, requestTexts } from './redact-upstream-text.ts';
+import { REDACTED, redactUpstreamText, requestTexts } from './redact-upstream-text.ts';
 
 export interface LoggedError {
   code: string;
@@ -31,6 +31,18 @@ export function loggedError(error: BridgeError, options: LoggedErrorOptions): Lo
   };
   if (options.logBodies || upstream.text.length === 0)
     return { code: error.code, message: error.message, upstream: fields };
-  const redacted = redactUpstreamText(upstream.text, requestTexts(options.request));
-  return { code: error.code, message: error.message.split(upstream.text).join(redacted), upstream: fields };
+  return {
+    code: error.code,
+    message: error.message.split(upstream.text).join(redacted(upstream.text, options)),
+    upstream: fields,
+  };
+}
+
+/** The upstream's text as the log shows it; all of it hidden should the redaction itself fail. */
+function redacted(text: string, options: LoggedErrorOptions): string {
+  try {
+    return redactUpstreamText(text, requestTexts(options.request));
+  } catch {
+    return REDACTED;
+  }
 }

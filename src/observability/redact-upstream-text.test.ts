@@ -105,6 +105,10 @@ describe('requestTexts', () => {
     ]);
   });
 
+  it('walks an array longer than a call may take arguments', () => {
+    expect(requestTexts([Array.from({ length: 1_000_000 }, () => 'x')])).toHaveLength(1_000_000);
+  });
+
   it('walks input nested far deeper than the call stack allows', () => {
     let nested: unknown = 'deep prompt';
     for (let depth = 0; depth < 100_000; depth++) nested = [nested];

@@ -50,7 +50,8 @@ export function requestTexts(values: readonly unknown[]): string[] {
     if (typeof value === 'string') {
       if (value.length > 0) texts.push(value);
     } else if (Array.isArray(value)) {
-      pending.push(...value);
+      // One by one: spreading a huge array into push() overflows the argument limit.
+      for (const item of value) pending.push(item);
     } else if (typeof value === 'object' && value !== null) {
       for (const [key, entry] of Object.entries(value)) if (!SKIPPED_KEYS.has(key)) pending.push(entry);
     }
