@@ -29,7 +29,9 @@ describe('keep-alive', () => {
     expect(t.bridge.server.headersTimeout).toBeLessThanOrEqual(t.bridge.server.requestTimeout);
   });
 
-  it('lets a client that ignores the Keep-Alive hint reuse its socket after an idle spell; the client closes it', async () => {
+  it('lets a client that ignores the Keep-Alive hint reuse its socket after an idle spell; the client closes it', {
+    timeout: 60_000,
+  }, async () => {
     const t = await bridge();
     const connection = await RawConnection.open(t.bridge.port);
     try {
@@ -50,7 +52,9 @@ describe('keep-alive', () => {
 });
 
 describe('request bodies', () => {
-  it('lets a client send all of a body over the limit, then answers 413 and keeps the connection', async () => {
+  it('lets a client send all of a body over the limit, then answers 413 and keeps the connection', {
+    timeout: 60_000,
+  }, async () => {
     const t = await bridge();
     const size = t.bridge.deps.config.server.maxBodyBytes + 1024 * 1024; // 33 MiB against the default 32 MiB
     const connection = await RawConnection.open(t.bridge.port);

@@ -328,6 +328,8 @@ describe('circuit breaker', () => {
       CIRCUIT_BREAKER_ERRORS: '2',
       CIRCUIT_BREAKER_COOLDOWN: '0.4',
       UPSTREAM_RETRIES: '0',
+      // The errors must come before the stream starts, to be HTTP statuses, even on a loaded machine.
+      SSE_UPSTREAM_HEARTBEAT_SECONDS: '5',
     });
     const health = async () =>
       (

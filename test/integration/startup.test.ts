@@ -81,7 +81,10 @@ describe('start-up', () => {
     expect(t.rawLogs()).not.toContain(BRIDGE_KEY);
   });
 
-  it('says in one line that the port is taken, and exits 1, when logging to a file', async () => {
+  // A whole node process starts: generous on a loaded machine.
+  it('says in one line that the port is taken, and exits 1, when logging to a file', {
+    timeout: 90_000,
+  }, async () => {
     const holder: Server = createServer();
     await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
     const port = (holder.address() as { port: number }).port;
@@ -102,7 +105,7 @@ describe('start-up', () => {
               PROXY_STATE_DB: path.join(dir, 'state', 'bridge.sqlite3'),
               PROXY_LOG_PATH: logFile,
             },
-            timeout: 30_000,
+            timeout: 80_000,
           },
           (error, _stdout, stderr) => resolve({ code: error ? (error.code as number | null) : 0, stderr }),
         );
