@@ -189,6 +189,15 @@ describe('loadConfig: invalid values', () => {
     expect(problemsOf({ ...KEY, MODEL_MAP_JSON: '{"my-coder": 42}' }).problems[0]).toContain('my-coder');
   });
 
+  it('accepts per-model caps up to 1000 and says the range when one is above it (README)', () => {
+    expect(load({ MODEL_CONCURRENCY_JSON: '{"kimi-k2.6": 1000}' }).resilience.concurrency.perModel).toEqual({
+      'kimi-k2.6': 1000,
+    });
+    expect(problemsOf({ ...KEY, MODEL_CONCURRENCY_JSON: '{"kimi-k2.6": 1001}' }).problems[0]).toContain(
+      'an integer cap from 1 to 1000',
+    );
+  });
+
   it('reports every problem at once', () => {
     const error = problemsOf({
       PROXY_PORT: '70000',

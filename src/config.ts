@@ -118,7 +118,9 @@ const fallbackMapSchema = z.record(
   z.string().min(1),
   z.union([z.string().min(1), z.array(z.string().min(1))]),
 );
-const concurrencySchema = z.record(z.string().min(1), z.number().int().min(1).max(1000));
+/** Per-model caps: 1 to 1000 (README states the range). */
+const MAX_MODEL_CAP = 1000;
+const concurrencySchema = z.record(z.string().min(1), z.number().int().min(1).max(MAX_MODEL_CAP));
 
 const modelMapSchema = z.record(
   z.string().min(1),
@@ -314,7 +316,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         perModel: read.json(
           'MODEL_CONCURRENCY_JSON',
           concurrencySchema,
-          'a map of upstream model to a positive integer cap',
+          'a map of upstream model to an integer cap from 1 to 1000',
           { ...DEFAULT_MODEL_CONCURRENCY },
         ),
         queueMax: read.number('UPSTREAM_QUEUE_MAX', 64, { min: 0, max: 100_000, integer: true }),

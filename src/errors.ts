@@ -13,6 +13,20 @@ export type ErrorType =
   | 'server_error'
   | 'upstream_error';
 
+/**
+ * What the upstream said, kept apart from the bridge's own words. The client gets it inside the message (it is
+ * about the client's own request), but logs leave its text out unless PROXY_LOG_BODIES=1: upstream errors quote
+ * the request they reject, prompt and tool content included.
+ */
+export interface UpstreamReply {
+  /** The upstream's HTTP status, when it answered with one. */
+  status?: number;
+  type?: string;
+  code?: string;
+  /** The upstream's words exactly as they appear in the message. */
+  text: string;
+}
+
 export interface BridgeErrorInit {
   status: number;
   code: string;
@@ -21,6 +35,7 @@ export interface BridgeErrorInit {
   param?: string | null;
   /** Seconds the client should wait before retrying; always set on a 429 so Codex retries. */
   retryAfterSeconds?: number;
+  upstream?: UpstreamReply;
 }
 
 export class BridgeError extends Error {
@@ -29,6 +44,7 @@ export class BridgeError extends Error {
   readonly type: ErrorType;
   readonly param: string | null;
   readonly retryAfterSeconds: number | undefined;
+  readonly upstream: UpstreamReply | undefined;
 
   constructor(init: BridgeErrorInit) {
     super(init.message);
@@ -38,6 +54,7 @@ export class BridgeError extends Error {
     this.type = init.type ?? defaultTypeForStatus(init.status);
     this.param = init.param ?? null;
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.upstream = init.upstream;
   }
 }
 

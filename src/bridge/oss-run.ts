@@ -11,6 +11,7 @@ import { decideSegment } from '../guardrails/segment.ts';
 import { uniqueId } from '../ids.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
 import type { ModeInfo } from '../modes/plan-mode.ts';
+import { loggedError } from '../observability/logged-error.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import { metadataValue, type ResponseEvent, type ResponseObject } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
@@ -262,6 +263,7 @@ export class OssRun {
         retries: resilience.retries,
         backoff: { baseMs: 250, maxMs: 8_000, maxRetryAfterMs: resilience.retryAfterMaxSeconds * 1000 },
         breakerPasses: (model) => this.#deps.breakers.for(model).tryPass(),
+        breakerRetryAt: (model) => this.#deps.breakers.for(model).snapshot().retryAt,
         now: Date.now(),
         deadlineAt: this.#deadlineAt,
       });
@@ -467,7 +469,9 @@ export class OssRun {
       usage: response?.usage ?? undefined,
       attempts:
         this.#history.length > 1 || this.#history[0]?.outcome === 'failure' ? this.#history : undefined,
-      error: this.#error ? { code: this.#error.code, message: this.#error.message } : undefined,
+      error: this.#error
+        ? loggedError(this.#error, { logBodies: this.#deps.config.logBodies, request: [rawInput, request] })
+        : undefined,
       notes: notes.length > 0 ? notes : undefined,
       anomalies: anomalies.length > 0 ? anomalies : undefined,
       guardrails: this.#params.guardrails.active

@@ -3,7 +3,7 @@
  * the benchmarks alike.
  */
 import { randomUUID } from 'node:crypto';
-import type { ServerResponse } from 'node:http';
+import type { Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
@@ -28,6 +28,8 @@ export interface RunningBridge {
   /** Where the generated local token lives, when no PROXY_API_KEY/LITELLM_MASTER_KEY was configured. */
   tokenFile: string | undefined;
   deps: BridgeDeps;
+  /** The Node HTTP server (its timeouts are part of the contract with clients). */
+  server: Server;
   /** Random id of this run; GET /health reports it. */
   instanceId: string;
   /**
@@ -44,6 +46,18 @@ export interface StartOptions {
 }
 
 const PRUNE_INTERVAL_MS = 10 * 60 * 1000;
+/**
+ * How long an idle keep-alive connection stays open. Codex's HTTP client (reqwest) keeps idle connections for 90 s
+ * and does not read the `Keep-Alive: timeout` hint; a server that closes first (Node's default is 5 s) races the
+ * client reusing the socket, and that request dies with ECONNRESET. Longer than 90 s, the client always closes
+ * first (docs/http-connections.md).
+ */
+export const KEEP_ALIVE_TIMEOUT_MS = 120_000;
+/**
+ * How long a client may take to send a request's headers. It does not apply to an idle keep-alive connection (only
+ * once a request's first bytes arrive), so it stays short to bound slow-header clients.
+ */
+export const HEADERS_TIMEOUT_MS = 60_000;
 /** How long streams cut at a drain deadline get to write their terminal event before their connections close. */
 const SHUTDOWN_GRACE_MS = 1000;
 
@@ -99,11 +113,23 @@ export async function startBridge(
   };
   const app = createApp(deps, apiKey);
 
-  const server = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port });
-  await new Promise<void>((resolve, reject) => {
-    server.once('listening', resolve);
-    server.once('error', reject);
-  });
+  const server = serve({
+    fetch: app.fetch,
+    hostname: config.server.host,
+    port: config.server.port,
+    serverOptions: { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
+  }) as Server;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('listening', resolve);
+      server.once('error', reject);
+    });
+  } catch (error) {
+    // Not listening (port taken, no permission): release what was opened, so a caller may try again.
+    clearInterval(pruneTimer);
+    store.close();
+    throw error;
+  }
   const openResponses = new Set<ServerResponse>();
   let draining = false;
   server.on('request', (_request, response: ServerResponse) => {
@@ -149,5 +175,15 @@ export async function startBridge(
     await close();
     return cutOff;
   };
-  return { url, port, apiKey, tokenFile: localToken?.file, deps, instanceId: instance.id, drain, close };
+  return {
+    url,
+    port,
+    apiKey,
+    tokenFile: localToken?.file,
+    deps,
+    server,
+    instanceId: instance.id,
+    drain,
+    close,
+  };
 }

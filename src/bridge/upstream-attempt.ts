@@ -9,7 +9,7 @@ import { ADAPTERS, type UpstreamTranslation } from '../upstream/adapters.ts';
 import { type OpenedChatStream, UpstreamStreamError } from '../upstream/chat-client.ts';
 import type { ChatChunk } from '../upstream/chat-types.ts';
 import type { Slot } from '../upstream/resilience/limiter.ts';
-import { isRetryable } from '../upstream/resilience/retry-policy.ts';
+import { isModelFailure } from '../upstream/resilience/retry-policy.ts';
 import type { BridgeDeps } from './deps.ts';
 
 export type AttemptOutcome = 'success' | 'failure' | 'abandoned';
@@ -153,7 +153,8 @@ export class UpstreamAttempt {
     }
     const breaker = this.#deps.breakers.for(this.model.upstreamModel);
     if (outcome === 'success') breaker.onSuccess();
-    else if (outcome === 'failure' && error && countsAgainstModel(error)) breaker.onFailure();
+    else if (outcome === 'failure' && error && isModelFailure(error))
+      breaker.onFailure(Date.now(), error.code);
     else breaker.onAbandon();
   }
 
@@ -163,9 +164,4 @@ export class UpstreamAttempt {
     this.#timers.push(timer);
     return timer;
   }
-}
-
-/** Failures that say something about the model's health (not about the request or the client). */
-function countsAgainstModel(error: BridgeError): boolean {
-  return isRetryable(error) || error.code === 'insufficient_quota';
 }

@@ -10,6 +10,7 @@ import type { BridgeDeps } from '../bridge/deps.ts';
 import { asBridgeError, BridgeError, toOpenAIErrorBody } from '../errors.ts';
 import { uniqueId } from '../ids.ts';
 import { healthReport, modelList } from './info-routes.ts';
+import { discardBody } from './request-body.ts';
 import { handleCreateResponse, handleGetResponse } from './responses-route.ts';
 import { bearerAuth, hostGuard } from './security.ts';
 
@@ -17,8 +18,12 @@ type Env = { Variables: { requestId: string }; Bindings: Partial<HttpBindings> }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-function errorResponse(error: BridgeError, requestId: string | undefined): Response {
-  const headers: Record<string, string> = {};
+function errorResponse(
+  error: BridgeError,
+  requestId: string | undefined,
+  extraHeaders: Record<string, string> = {},
+): Response {
+  const headers: Record<string, string> = { ...extraHeaders };
   if (requestId) headers['x-request-id'] = requestId;
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
   return Response.json(toOpenAIErrorBody(error), { status: error.status, headers });
@@ -32,6 +37,11 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
     const bridgeError = asBridgeError(error);
     if (bridgeError.status >= 500 && !(error instanceof BridgeError)) {
       logger.error({ requestId: c.get('requestId'), err: error }, 'unhandled error');
+    } else if (bridgeError.code === 'client_disconnected') {
+      logger.info(
+        { requestId: c.get('requestId'), status: 'client_disconnected' },
+        'client left during upload',
+      );
     }
     return errorResponse(bridgeError, c.get('requestId'));
   });
@@ -79,12 +89,20 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
       `${prefix}/responses`,
       bodyLimit({
         maxSize: config.server.maxBodyBytes,
-        onError: () => {
-          throw new BridgeError({
+        onError: async (c) => {
+          const tooLarge = new BridgeError({
             status: 413,
             code: 'request_too_large',
             message: `The request body exceeds the bridge's limit of ${config.server.maxBodyBytes} bytes (PROXY_MAX_BODY_BYTES).`,
           });
+          // The client gets to finish its upload (within a bound) so that it reads this answer, not a reset.
+          const declared = Number(c.req.header('content-length') ?? Number.NaN);
+          const drained = await discardBody(
+            c.req.raw.body,
+            Number.isSafeInteger(declared) ? declared : undefined,
+            2 * config.server.maxBodyBytes,
+          );
+          return errorResponse(tooLarge, c.get('requestId'), drained ? {} : { connection: 'close' });
         },
       }),
     );

@@ -13,7 +13,8 @@ import { isSubagentRequest, planGuardrails } from '../guardrails/plan.ts';
 import { planMode } from '../modes/plan-mode.ts';
 import { serveBridgeTurn } from '../modes/serve-bridge-turn.ts';
 import { parseInputItems } from '../responses/input-items.ts';
-import { parseResponsesRequest } from '../responses/request.ts';
+import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
+import { readRequestBody } from './request-body.ts';
 import { respondWithRun } from './respond.ts';
 
 function parseJsonBody(text: string): unknown {
@@ -34,7 +35,7 @@ export async function handleCreateResponse(
   requestId: string,
   outgoing?: ServerResponse,
 ): Promise<Response> {
-  const rawBody = await incoming.text();
+  const rawBody = await readRequestBody(incoming);
   const request = parseResponsesRequest(parseJsonBody(rawBody));
   const route = routeModel(
     request.model,

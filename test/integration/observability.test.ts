@@ -166,4 +166,55 @@ describe('request logs', () => {
     expect(t.rawLogs()).toContain('logged answer');
     expect(t.rawLogs()).not.toContain(UPSTREAM_KEY);
   });
+
+  it('keeps request text that upstream errors quote out of the log, while the client gets the whole message', async () => {
+    const t = await bridge({ UPSTREAM_RETRIES: '0', FALLBACK_MODEL_MAP_JSON: '{}' });
+    const prompt = 'my confidential merger notes for the board';
+    const replies = [
+      // quoted, as OpenAI-style validators do
+      { message: `Invalid 'messages[1].content': '${prompt}' was rejected`, type: 'invalid_request_error' },
+      // not quoted at all
+      { message: `content moderation flagged: ${prompt}`, type: 'content_filter' },
+      // a Pydantic dump of the offending message
+      { message: `[{'loc': ('body', 'messages', 1), 'input': {'role': 'user', 'content': '${prompt}'}}]` },
+    ];
+    for (const [index, error] of replies.entries()) {
+      t.upstream.enqueue({ kind: 'error', status: 400, body: { error } });
+      const { status, json } = await postResponses(
+        t.baseUrl,
+        { model: 'ocg-kimi-k2.6', input: prompt, stream: true },
+        { 'x-request-id': `echo-${index}` },
+      );
+      expect(status).toBe(400);
+      expect(json.error.message).toContain(prompt);
+    }
+    // an error object inside a 200 stream, quoting the prompt
+    t.upstream.enqueue({ kind: 'chunks', chunks: [{ error: { message: `refused: ${prompt}` } }] });
+    const midStream = await postResponses(
+      t.baseUrl,
+      { model: 'ocg-kimi-k2.6', input: prompt, stream: true },
+      { 'x-request-id': 'echo-3' },
+    );
+    expect(midStream.events.at(-1)?.type).toBe('response.failed');
+    expect(midStream.events.at(-1)?.response.error.message).toContain(prompt);
+
+    expect(t.rawLogs()).not.toContain('merger notes');
+    const logged = t.logs().filter((line) => String(line.requestId).startsWith('echo-'));
+    expect(logged).toHaveLength(4);
+    expect(logged[0]?.error).toMatchObject({
+      code: 'upstream_invalid_request',
+      message: expect.stringContaining("Invalid 'messages[1].content': '[redacted]' was rejected"),
+      upstream: { status: 400, type: 'invalid_request_error' },
+    });
+    expect(logged[1]?.error).toMatchObject({ upstream: { status: 400, type: 'content_filter' } });
+  });
+
+  it('logs the upstream error message whole with PROXY_LOG_BODIES=1', async () => {
+    const t = await bridge({ UPSTREAM_RETRIES: '0', FALLBACK_MODEL_MAP_JSON: '{}', PROXY_LOG_BODIES: '1' });
+    const prompt = 'my confidential merger notes for the board';
+    t.upstream.enqueue({ kind: 'error', status: 400, body: { error: { message: `bad input: ${prompt}` } } });
+    await postResponses(t.baseUrl, { model: 'ocg-kimi-k2.6', input: prompt, stream: true });
+    const line = t.logs().find((entry) => entry.msg === 'response failed');
+    expect(line?.error).toMatchObject({ message: expect.stringContaining(`bad input: ${prompt}`) });
+  });
 });

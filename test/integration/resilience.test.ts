@@ -234,13 +234,115 @@ describe('fallback chain', () => {
   });
 });
 
+interface HealthCircuit {
+  state: string;
+  consecutive_failures: number;
+  last_failure: string | null;
+  cooldown_seconds: number;
+  retry_in_seconds: number | null;
+}
+
+async function circuitOf(
+  t: TestBridge,
+  upstreamModel = 'deepseek-v4-flash',
+): Promise<HealthCircuit | undefined> {
+  const health = (await (await fetch(`${t.bridge.url}/health`)).json()) as {
+    models: Array<{ upstream_model: string; circuit: HealthCircuit }>;
+  };
+  return health.models.find((model) => model.upstream_model === upstreamModel)?.circuit;
+}
+
+describe('rate limits never open a breaker', () => {
+  it('waits out two 429s with Retry-After in one request, and the breaker stays closed', async () => {
+    const t = await bridge({ CIRCUIT_BREAKER_ERRORS: '2', UPSTREAM_RETRIES: '2' });
+    t.upstream.enqueue(rateLimited(1), rateLimited(1), textReply('third call answers'));
+    const first = await ask(t);
+    expect(first.events.at(-1)?.type).toBe('response.completed');
+    expect(chatCalls(t)).toHaveLength(3);
+    expect(await circuitOf(t)).toMatchObject({ state: 'closed', consecutive_failures: 0 });
+
+    t.upstream.enqueue(textReply('the next request is served'));
+    const next = await ask(t);
+    expect(next.status).toBe(200);
+    expect(next.events.at(-1)?.type).toBe('response.completed');
+    expect(chatCalls(t)).toHaveLength(4);
+  });
+
+  it('answers rate limits that outlast the retries with the upstream Retry-After, and serves the next request', async () => {
+    const t = await bridge({
+      CIRCUIT_BREAKER_ERRORS: '2',
+      UPSTREAM_RETRIES: '1',
+      SSE_UPSTREAM_HEARTBEAT_SECONDS: '5',
+    });
+    t.upstream.enqueue(rateLimited(1), rateLimited(1));
+    const limited = await ask(t);
+    expect(limited.status).toBe(429);
+    expect(limited.headers.get('retry-after')).toBe('1');
+    expect(limited.json.error).toMatchObject({ code: 'rate_limit_exceeded' });
+    expect(limited.json.error.message).toContain('try again in 1s');
+    expect(await circuitOf(t)).toMatchObject({ state: 'closed' });
+
+    t.upstream.enqueue(textReply('back to normal'));
+    const next = await ask(t);
+    expect(next.events.at(-1)?.type).toBe('response.completed');
+    expect(chatCalls(t)).toHaveLength(3);
+  });
+
+  it('keeps answering a spent usage quota as insufficient_quota, never as an open breaker', async () => {
+    const t = await bridge({
+      CIRCUIT_BREAKER_ERRORS: '2',
+      UPSTREAM_RETRIES: '0',
+      SSE_UPSTREAM_HEARTBEAT_SECONDS: '5',
+    });
+    const spent = {
+      kind: 'error' as const,
+      status: 429,
+      body: { type: 'error', error: { type: 'GoUsageLimitError', message: 'Resets in 3hr' } },
+    };
+    t.upstream.enqueue(spent, spent, spent);
+    for (let request = 0; request < 3; request++) {
+      const { status, json } = await ask(t);
+      expect(status).toBe(429);
+      expect(json.error.code).toBe('insufficient_quota');
+    }
+    expect(chatCalls(t)).toHaveLength(3);
+    expect(await circuitOf(t)).toMatchObject({ state: 'closed' });
+  });
+});
+
 describe('circuit breaker', () => {
+  it('tells a refused client the wait that /health states, and says which failure opened it', async () => {
+    const t = await bridge({
+      CIRCUIT_BREAKER_ERRORS: '2',
+      CIRCUIT_BREAKER_COOLDOWN: '300',
+      UPSTREAM_RETRIES: '1',
+      SSE_UPSTREAM_HEARTBEAT_SECONDS: '5',
+    });
+    t.upstream.enqueue(serverError(500), serverError(500));
+    expect((await ask(t)).status).toBe(502);
+    const circuit = await circuitOf(t);
+    expect(circuit).toMatchObject({ state: 'open', last_failure: 'upstream_error', cooldown_seconds: 300 });
+
+    const refused = await ask(t);
+    expect(refused.status).toBe(503);
+    expect(refused.json.error.code).toBe('circuit_open');
+    const wait = Number(refused.headers.get('retry-after'));
+    // The cooldown less the few seconds that passed since it opened; never a made-up constant.
+    expect(wait).toBeGreaterThan(240);
+    expect(wait).toBeLessThanOrEqual(300);
+    expect(refused.json.error.message).toContain(`try again in ${wait}s`);
+    expect(Math.abs((circuit?.retry_in_seconds ?? 0) - wait)).toBeLessThanOrEqual(2);
+    expect(chatCalls(t)).toHaveLength(2);
+  });
+
   it('opens after CIRCUIT_BREAKER_ERRORS failures, skips the model, then probes and closes', async () => {
     const t = await bridge({
       CIRCUIT_BREAKER_ERRORS: '2',
       // Long enough that a loaded machine still sees the breaker open between the failures and the next request.
       CIRCUIT_BREAKER_COOLDOWN: '3',
       UPSTREAM_RETRIES: '0',
+      // The errors must come before the stream starts, to be HTTP statuses, even on a loaded machine.
+      SSE_UPSTREAM_HEARTBEAT_SECONDS: '5',
     });
     const health = async () =>
       (
@@ -257,7 +359,7 @@ describe('circuit breaker', () => {
     const skipped = await ask(t);
     expect(skipped.status).toBe(503);
     expect(skipped.json.error.code).toBe('circuit_open');
-    expect(skipped.headers.get('retry-after')).toBeTruthy();
+    expect(skipped.headers.get('retry-after')).toBe('1'); // the 0.4 s cooldown, rounded up
     expect(chatCalls(t)).toHaveLength(2);
 
     let state = await health();
