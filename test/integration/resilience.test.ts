@@ -359,7 +359,10 @@ describe('circuit breaker', () => {
     const skipped = await ask(t);
     expect(skipped.status).toBe(503);
     expect(skipped.json.error.code).toBe('circuit_open');
-    expect(skipped.headers.get('retry-after')).toBe('1'); // the 0.4 s cooldown, rounded up
+    // What is left of the 3 s cooldown, in whole seconds rounded up (how much is left depends on the machine's pace).
+    const retryAfter = Number(skipped.headers.get('retry-after'));
+    expect(retryAfter).toBeGreaterThanOrEqual(1);
+    expect(retryAfter).toBeLessThanOrEqual(3);
     expect(chatCalls(t)).toHaveLength(2);
 
     let state = await health();
