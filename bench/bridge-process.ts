@@ -1,5 +1,5 @@
 /**
- * Starts the real bridge (src/bridge/start.ts) in a child process pointed at the bench upstream, with a fresh
+ * Starts the real bridge (src/runtime/start.ts) in a child process pointed at the bench upstream, with a fresh
  * state directory, and asks it for its memory and CPU time over IPC. Only the bridge runs in that process, so
  * its figures exclude the bench client and upstream.
  */

@@ -1,11 +1,12 @@
 /**
  * `opencode-bridge`: start the bridge in the foreground. Configuration comes from the environment (README).
  */
-import { startBridge } from '../bridge/start.ts';
+
 import { parseBridgeRunArgs } from '../cli/daemon/bridge-run-args.ts';
-import { runSelfTest } from '../cli/self-test/run-self-test.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
+import { startBridge } from '../runtime/start.ts';
+import { runSelfTest } from '../self-test/run-self-test.ts';
 import { withoutCredentials } from '../upstream/upstream-errors.ts';
 import { VERSION } from '../version.ts';
 

@@ -7,7 +7,7 @@ import { statusCommand } from './daemon/status-command.ts';
 import { stopCommand } from './daemon/stop-command.ts';
 import { doctorCommand } from './doctor/doctor-command.ts';
 import { installCommand } from './install/install-command.ts';
-import { selfTestCommand } from './self-test/self-test-command.ts';
+import { selfTestCommand } from './self-test-command.ts';
 
 export const COMMANDS: readonly Command[] = [
   installCommand,

@@ -4,7 +4,7 @@
  */
 import type { GuardrailsConfig } from '../config.ts';
 import type { InputItem } from '../responses/input-items.ts';
-import type { CompactionLimits } from './compact-output.ts';
+import type { CompactionLimits } from '../translate/compact-output.ts';
 import { callKey, historyFacts, isCompactionRequest } from './history-facts.ts';
 
 /** What the request translation applies. */

@@ -1,8 +1,8 @@
 /**
  * GET /health and GET /v1/models.
  */
-import type { BridgeDeps } from '../bridge/deps.ts';
-import { usageReport } from '../bridge/usage-accounting.ts';
+import type { BridgeDeps } from '../pipeline/deps.ts';
+import { usageReport } from '../pipeline/usage-accounting.ts';
 import type { BreakerSnapshot } from '../upstream/resilience/circuit-breaker.ts';
 import { withoutCredentials } from '../upstream/upstream-errors.ts';
 import { VERSION } from '../version.ts';

@@ -2,16 +2,16 @@
  * POST /v1/responses and GET /v1/responses/{id}.
  */
 import type { ServerResponse } from 'node:http';
-import type { BridgeDeps } from '../bridge/deps.ts';
-import { passThroughToOpenAI } from '../bridge/openai-passthrough.ts';
-import { OssRun } from '../bridge/oss-run.ts';
-import { routeModel } from '../bridge/route-model.ts';
-import { conversationSessionId } from '../bridge/session.ts';
-import { fullInput } from '../bridge/stored-conversation.ts';
 import { BridgeError, invalidRequest } from '../errors.ts';
 import { isSubagentRequest, planGuardrails } from '../guardrails/plan.ts';
 import { planMode } from '../modes/plan-mode.ts';
-import { serveBridgeTurn } from '../modes/serve-bridge-turn.ts';
+import type { BridgeDeps } from '../pipeline/deps.ts';
+import { passThroughToOpenAI } from '../pipeline/openai-passthrough.ts';
+import { OssRun } from '../pipeline/oss-run.ts';
+import { routeModel } from '../pipeline/route-model.ts';
+import { serveBridgeTurn } from '../pipeline/serve-bridge-turn.ts';
+import { conversationSessionId } from '../pipeline/session.ts';
+import { fullInput } from '../pipeline/stored-conversation.ts';
 import { parseInputItems } from '../responses/input-items.ts';
 import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
 import { readRequestBody } from './request-body.ts';

@@ -5,7 +5,7 @@
  * history is repaired so a strict upstream accepts it: an unanswered call gets a "no output" tool message, and an
  * output whose call is missing is re-attached from the state store or dropped, with a note either way.
  */
-import type { CompactionLimits } from '../guardrails/compact-output.ts';
+
 import type { ModelProfile } from '../models/profiles.ts';
 import type { ContentPart, InputItem } from '../responses/input-items.ts';
 import type {
@@ -15,6 +15,7 @@ import type {
   ChatToolCall,
   ThinkingBlock,
 } from '../upstream/chat-types.ts';
+import type { CompactionLimits } from './compact-output.ts';
 import type { TranslationNote } from './notes.ts';
 import type { OpenedReasoning } from './reasoning-carrier.ts';
 import { ToolOutputQueue, toolReplies } from './tool-outputs.ts';

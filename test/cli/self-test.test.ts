@@ -5,9 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UPSTREAM_TURNS } from '../../src/cli/self-test/conversation.ts';
-import { runSelfTest } from '../../src/cli/self-test/run-self-test.ts';
-import { streamShapeProblems } from '../../src/cli/self-test/stream-events.ts';
+import { UPSTREAM_TURNS } from '../../src/self-test/conversation.ts';
+import { runSelfTest } from '../../src/self-test/run-self-test.ts';
+import { streamShapeProblems } from '../../src/self-test/stream-events.ts';
 import { codexOss, testEnv } from './daemon-harness.ts';
 
 function captured() {

@@ -3,7 +3,7 @@
  * read, a client that drops mid-upload is no error.
  */
 import { describe, expect, it } from 'vitest';
-import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } from '../../src/bridge/start.ts';
+import { HEADERS_TIMEOUT_MS, KEEP_ALIVE_TIMEOUT_MS } from '../../src/runtime/start.ts';
 import { BRIDGE_KEY, useTestBridges } from '../support/bridge-harness.ts';
 import { RawConnection } from '../support/raw-http.ts';
 import { waitFor } from '../support/wait.ts';

@@ -7,7 +7,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { OssRun } from '../../src/bridge/oss-run.ts';
+import { OssRun } from '../../src/pipeline/oss-run.ts';
 import { errorReply, stream } from '../mock-upstream/index.ts';
 import { BRIDGE_KEY, postResponses, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
 import { waitFor } from '../support/wait.ts';

@@ -9,7 +9,7 @@ import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import pino from 'pino';
 import { afterEach } from 'vitest';
-import { type RunningBridge, startBridge } from '../../src/bridge/start.ts';
+import { type RunningBridge, startBridge } from '../../src/runtime/start.ts';
 import { loadConfig } from '../../src/config.ts';
 import { type MockUpstream, startMockUpstream } from '../mock-upstream/index.ts';
 

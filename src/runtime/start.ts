@@ -11,6 +11,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import { createModelCatalog } from '../models/catalog.ts';
 import { BridgeMetrics } from '../observability/metrics.ts';
+import type { BridgeDeps } from '../pipeline/deps.ts';
 import { createApp } from '../server/app.ts';
 import { loadOrCreateLocalToken, loadOrCreateReasoningKey } from '../state/secrets.ts';
 import { openStore } from '../state/store.ts';
@@ -18,7 +19,6 @@ import { createReasoningCarrier } from '../translate/reasoning-carrier.ts';
 import { BreakerRegistry } from '../upstream/resilience/circuit-breaker.ts';
 import { ConcurrencyLimiter } from '../upstream/resilience/limiter.ts';
 import { VERSION } from '../version.ts';
-import type { BridgeDeps } from './deps.ts';
 
 export interface RunningBridge {
   url: string;

@@ -1,6 +1,6 @@
 /**
- * `opencode-bridge --self-test` and `codex-oss self-test`: an offline check that translation and streaming work on
- * this machine. Starts a scripted upstream and the real bridge on loopback ports with a throwaway state directory,
+ * `opencode-bridge --self-test` (which `codex-oss self-test` runs): an offline check that translation and streaming
+ * work on this machine. Starts a scripted upstream and the real bridge on loopback ports with a throwaway state directory,
  * plays a tool-call round trip with reasoning replay through the Responses API, and says what failed, if anything.
  */
 import { randomBytes } from 'node:crypto';
@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
 import pino from 'pino';
-import { type RunningBridge, startBridge } from '../../bridge/start.ts';
-import { loadConfig } from '../../config.ts';
+import { loadConfig } from '../config.ts';
+import { type RunningBridge, startBridge } from '../runtime/start.ts';
 import { UPSTREAM_TURNS } from './conversation.ts';
 import { playConversation } from './play-conversation.ts';
 import { type ScriptedUpstream, startScriptedUpstream } from './scripted-upstream.ts';

@@ -2,7 +2,7 @@
  * The SSE wire form of Responses events: `event: <type>` plus one `data:` line of JSON. Codex dispatches on the
  * JSON `type`; other clients use the event name.
  */
-import type { ResponseEvent } from '../responses/output.ts';
+import type { ResponseEvent } from './output.ts';
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',

@@ -10,15 +10,15 @@ import { translateMessagesRequest } from '../translate/anthropic-request.ts';
 import type { TranslationNote } from '../translate/notes.ts';
 import { type TranslateOptions, translateRequest } from '../translate/request.ts';
 import type { ToolNames } from '../translate/tools.ts';
-import { openMessages } from './anthropic/client.ts';
-import type { MessagesRequest } from './anthropic/types.ts';
+import { openMessages } from '../upstream/anthropic/client.ts';
+import type { MessagesRequest } from '../upstream/anthropic/types.ts';
 import {
   type OpenedChatStream,
   openChatCompletion,
   type UpstreamCallOptions,
   type UpstreamClientOptions,
-} from './chat-client.ts';
-import type { ChatRequest } from './chat-types.ts';
+} from '../upstream/chat-client.ts';
+import type { ChatRequest } from '../upstream/chat-types.ts';
 
 export interface UpstreamTranslation {
   wire: Wire;

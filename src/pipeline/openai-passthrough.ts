@@ -4,9 +4,9 @@
  * §15), so the bridge may sit in front of GPT traffic too.
  */
 
+import { BRIDGE_KEY_HEADER } from '../bridge-key-header.ts';
 import type { Config } from '../config.ts';
 import { BridgeError } from '../errors.ts';
-import { BRIDGE_KEY_HEADER } from '../server/security.ts';
 
 /** Hop-by-hop and per-connection headers and the bridge's own key are never forwarded; authorization is chosen. */
 const DROP_REQUEST_HEADERS = new Set([

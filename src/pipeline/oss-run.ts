@@ -10,6 +10,7 @@ import type { GuardrailPlan } from '../guardrails/plan.ts';
 import { decideSegment } from '../guardrails/segment.ts';
 import { uniqueId } from '../ids.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
+import { exactOutputCheck } from '../modes/exact-output.ts';
 import type { ModeInfo } from '../modes/plan-mode.ts';
 import { loggedError } from '../observability/logged-error.ts';
 import type { InputItem } from '../responses/input-items.ts';
@@ -18,7 +19,6 @@ import type { ResponsesRequest } from '../responses/request.ts';
 import { type HistoryLookup, SEALED_UNDER_ANOTHER_KEY } from '../translate/messages.ts';
 import { collectTools } from '../translate/request.ts';
 import { ChatToResponsesTranslator, type ResponseEcho } from '../translate/stream.ts';
-import { ADAPTERS, type UpstreamTranslation } from '../upstream/adapters.ts';
 import { UpstreamStreamError } from '../upstream/chat-client.ts';
 import { initialPlan, nextStep, type PlanState } from '../upstream/resilience/attempt-plan.ts';
 import { fallbackChain } from '../upstream/resilience/fallback.ts';
@@ -26,6 +26,7 @@ import type { BridgeDeps } from './deps.ts';
 import { ownInput } from './stored-conversation.ts';
 import { UpstreamAttempt } from './upstream-attempt.ts';
 import { recordUsage } from './usage-accounting.ts';
+import { ADAPTERS, type UpstreamTranslation } from './wire-adapters.ts';
 
 export interface OssRunParams {
   /** Guardrails for this request (subagents by default); INACTIVE_PLAN when none apply. */
@@ -379,8 +380,9 @@ export class OssRun {
       this.#showGuardrailDecisions();
       return { events: [...segment.events, ...this.translator.finish()], next: false };
     }
+    const exact = this.#params.mode?.exactOutput;
     const decision = decideSegment(segment, this.#params.guardrails.response, this.#reasked, {
-      exactOutput: this.#params.mode?.exactOutput,
+      answerCheck: exact === undefined ? undefined : exactOutputCheck(exact),
       noTools: this.#offersNoTools(),
     });
     switch (decision.kind) {

@@ -3,14 +3,15 @@
  * or the Response object for a non-streaming request; stored when the request asks for it, counted in the metrics
  * under the bridge's name, and one log line saying what the bridge did.
  */
-import type { BridgeDeps } from '../bridge/deps.ts';
-import { echoOf, newResponseId } from '../bridge/oss-run.ts';
-import { ownInput } from '../bridge/stored-conversation.ts';
+
 import type { ResolvedModel } from '../models/catalog.ts';
+import { bridgeTurnEvents } from '../modes/bridge-turn.ts';
+import type { ModePlan } from '../modes/plan-mode.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
-import { formatSseEvents, SSE_HEADERS } from '../server/sse.ts';
-import { bridgeTurnEvents } from './bridge-turn.ts';
-import type { ModePlan } from './plan-mode.ts';
+import { formatSseEvents, SSE_HEADERS } from '../responses/sse.ts';
+import type { BridgeDeps } from './deps.ts';
+import { echoOf, newResponseId } from './oss-run.ts';
+import { ownInput } from './stored-conversation.ts';
 
 export interface BridgeTurnContext {
   request: ResponsesRequest;

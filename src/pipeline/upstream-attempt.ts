@@ -5,12 +5,12 @@
  */
 import { asBridgeError, BridgeError } from '../errors.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
-import { ADAPTERS, type UpstreamTranslation } from '../upstream/adapters.ts';
 import { type OpenedChatStream, UpstreamStreamError } from '../upstream/chat-client.ts';
 import type { ChatChunk } from '../upstream/chat-types.ts';
 import type { Slot } from '../upstream/resilience/limiter.ts';
 import { isModelFailure } from '../upstream/resilience/retry-policy.ts';
 import type { BridgeDeps } from './deps.ts';
+import { ADAPTERS, type UpstreamTranslation } from './wire-adapters.ts';
 
 export type AttemptOutcome = 'success' | 'failure' | 'abandoned';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { ResponseEvent } from '../responses/output.ts';
+import type { ResponseEvent } from './output.ts';
 import { formatSseEvent } from './sse.ts';
 
 const deltas: ResponseEvent[] = [
