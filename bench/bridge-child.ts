@@ -4,9 +4,10 @@
  * parent's questions over IPC: memory (after a full GC when --expose-gc is on), CPU time, limiter state, and the
  * clock its CPU profile uses (to cut a profile down to a measured window).
  */
-import { startBridge } from '../src/runtime/start.ts';
+
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
+import { startBridge } from '../src/runtime/start.ts';
 
 export type ChildQuestion =
   | { id: number; type: 'memory'; gc: boolean }

@@ -5,7 +5,7 @@
 import path from 'node:path';
 import { z } from 'zod';
 import type { ModelMapEntry } from './models/catalog.ts';
-import { DEFAULT_FALLBACKS, type FallbackMap } from './upstream/resilience/fallback.ts';
+import { DEFAULT_FALLBACKS, type FallbackMap } from './models/fallbacks.ts';
 
 export type GptModelStrategy = 'error' | 'oss' | 'openai';
 

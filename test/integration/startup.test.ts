@@ -8,9 +8,9 @@ import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { startBridge } from '../../src/runtime/start.ts';
 import { loadConfig } from '../../src/config.ts';
 import { silentLogger } from '../../src/logger.ts';
+import { startBridge } from '../../src/runtime/start.ts';
 import { textReply } from '../mock-upstream/index.ts';
 import { BRIDGE_KEY, postResponses, UPSTREAM_KEY, useTestBridges } from '../support/bridge-harness.ts';
 

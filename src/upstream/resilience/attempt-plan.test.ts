@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../errors.ts';
+import { fallbackChain } from '../../models/fallbacks.ts';
 import { initialPlan, nextStep, type PlanContext, type PlanState } from './attempt-plan.ts';
-import { fallbackChain } from './fallback.ts';
 
 const context = (overrides: Partial<PlanContext> = {}): PlanContext => ({
   retries: 2,
