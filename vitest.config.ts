@@ -21,7 +21,9 @@ export default defineConfig({
       {
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/mock-upstream/**/*.test.ts'],
+          // Everything under test/ that is not a child-process test below (a new folder is never left out).
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/e2e/**', 'test/cli/**'],
           setupFiles: [isolatedHome],
           testTimeout: 60_000,
           hookTimeout: 60_000,

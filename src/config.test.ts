@@ -20,7 +20,7 @@ function problemsOf(env: Record<string, string | undefined>): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-describe('loadConfig defaults (ENV.md)', () => {
+describe('loadConfig defaults (the README configuration tables)', () => {
   const config = load();
 
   it('listens on 127.0.0.1:4000', () => {

@@ -1,6 +1,7 @@
 /**
  * The one place that reads the environment. `loadConfig` turns variables into a typed, validated Config once, at
- * start; an invalid value fails with a message naming the variable. Names follow ../shared/reference/ENV.md.
+ * start; an invalid value fails with a message naming the variable. Names and defaults keep the original bridge's
+ * where it had one; README.md lists them all.
  */
 import path from 'node:path';
 import { z } from 'zod';

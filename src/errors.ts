@@ -84,10 +84,10 @@ export function asBridgeError(error: unknown): BridgeError {
 }
 
 /**
- * The `response.failed` error for a stream that already started. Codex acts on the code (CODEX-CLIENT.md §9):
- * `rate_limit_exceeded` is retried after the delay parsed from "try again in N s"; `insufficient_quota` and
- * `context_length_exceeded` stop the turn with their own message; `invalid_prompt` shows ours verbatim; anything
- * else is retried as a server error.
+ * The `response.failed` error for a stream that already started. Codex acts on the code
+ * (docs/codex-client.md#error-codes): `rate_limit_exceeded` is retried after the delay parsed from "try again in
+ * N s"; `insufficient_quota` and `context_length_exceeded` stop the turn with their own message; `invalid_prompt`
+ * shows ours verbatim; anything else is retried as a server error.
  */
 export function toResponseFailure(error: BridgeError): { code: string; message: string } {
   if (error.code === 'insufficient_quota' || error.code === 'context_length_exceeded') {

@@ -93,8 +93,3 @@ export function createLogger(options: LoggerOptions): Logger {
     destination,
   );
 }
-
-/** A logger that drops everything: for tests and library use. */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
-}

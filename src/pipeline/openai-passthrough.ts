@@ -1,7 +1,7 @@
 /**
  * GPT_MODEL_STRATEGY=openai: GPT requests go to the OpenAI Responses API untouched — the body exactly as received,
- * the reply streamed back byte for byte. Needed because Codex subagents share the parent's provider (CODEX-CLIENT.md
- * §15), so the bridge may sit in front of GPT traffic too.
+ * the reply streamed back byte for byte. Needed because Codex subagents share the parent's provider
+ * (docs/codex-client.md#agent-roles), so the bridge may sit in front of GPT traffic too.
  */
 
 import { BRIDGE_KEY_HEADER } from '../bridge-key-header.ts';

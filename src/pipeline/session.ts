@@ -1,7 +1,8 @@
 /**
  * One stable id per conversation for OpenCode Go's required `x-opencode-session` header. Codex sends its
  * conversation id as `session-id` (subagents keep the root's, so the prompt cache stays warm); other clients may
- * send `prompt_cache_key`; otherwise the id is derived from the start of the conversation, which is stable.
+ * send `prompt_cache_key`; otherwise the id is derived from the start of the conversation, which is stable
+ * (docs/providers.md#x-opencode-session).
  */
 import { createHash } from 'node:crypto';
 

@@ -1,6 +1,6 @@
 /**
  * The SSE wire form of Responses events: `event: <type>` plus one `data:` line of JSON. Codex dispatches on the
- * JSON `type`; other clients use the event name.
+ * JSON `type`; other clients use the event name (docs/wire-protocols.md#sse-framing).
  */
 import type { ResponseEvent } from './output.ts';
 

@@ -1,6 +1,7 @@
 /**
- * The HTTP app: a Hono value that tests can call without a socket (`app.request(...)`). Routes are served both
- * under /v1 (Codex's `base_url = ".../v1"`) and at the root.
+ * The HTTP app: a Hono value, callable without a socket (`app.request(...)`, as src/server/security.test.ts does);
+ * the integration tests serve it on a loopback port instead. Routes are served both under /v1 (Codex's
+ * `base_url = ".../v1"`) and at the root.
  */
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';

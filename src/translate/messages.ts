@@ -5,7 +5,7 @@
  * history is repaired so a strict upstream accepts it: an unanswered call gets a "no output" tool message, and an
  * output whose call is missing is re-attached from the state store or dropped, with a note either way.
  */
-
+import { assertNever } from '../assert-never.ts';
 import type { ModelProfile } from '../models/profiles.ts';
 import type { ContentPart, InputItem } from '../responses/input-items.ts';
 import type {
@@ -355,8 +355,4 @@ function recoverOrphanOutput(
   };
   messages.push(assistantMessage(turn, context));
   messages.push(...toolReplies([callId], outputs, context.profile, context.notes, context.compaction));
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`Unhandled variant: ${JSON.stringify(value)}`);
 }

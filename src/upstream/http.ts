@@ -123,8 +123,8 @@ export async function* sseMessageBatches(
     const rest = parser.end();
     if (rest.length > 0) yield rest;
   } finally {
-    // Stopped early (our consumer finished or failed): release the socket; after a normal end there is nothing to do.
-    // Stopped early (the consumer has the whole message, or failed): release the socket.
+    // Stopped early (the consumer has the whole message, or failed): release the socket, for reuse only when the
+    // message was complete. After a normal end there is nothing to do.
     if (!ended) body.release(isComplete() && !signal.aborted);
   }
 }

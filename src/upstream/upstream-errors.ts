@@ -1,7 +1,7 @@
 /**
  * Upstream error replies → BridgeErrors that mean the same thing to Codex. OpenCode Go mixes OpenAI-shaped
  * (`{error: {message, type, code}}`) and Anthropic-shaped (`{type: "error", error: {type, message}}`) bodies;
- * both are parsed (PROTOCOL.md §3d).
+ * both are parsed (docs/providers.md#gateway-errors).
  */
 import { BridgeError, type UpstreamReply } from '../errors.ts';
 

@@ -17,7 +17,10 @@ import { BRIDGE_KEY, startTestBridge, type TestBridge } from '../support/bridge-
 const CODEX_BIN = path.join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'codex');
 const USER_KEY = 'sk-test-user-own-key-123';
 
-/** What OpenAI would stream for a one-message answer (the minimal events Codex needs, CODEX-CLIENT.md §7f). */
+/**
+ * What OpenAI would stream for a one-message answer: the minimal events Codex needs
+ * (docs/codex-client.md#what-codex-needs-back).
+ */
 const OPENAI_SSE =
   'data: {"type":"response.output_item.done","output_index":0,"item":{"type":"message","id":"msg_gpt","role":"assistant","status":"completed","content":[{"type":"output_text","text":"Hello from GPT via the bridge.","annotations":[]}]}}\n\n' +
   'data: {"type":"response.completed","response":{"id":"resp_gpt","usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}}\n\n';

@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
-import { silentLogger } from '../../src/logger.ts';
 import { startBridge } from '../../src/runtime/start.ts';
 import { textReply } from '../mock-upstream/index.ts';
 import { BRIDGE_KEY, postResponses, UPSTREAM_KEY, useTestBridges } from '../support/bridge-harness.ts';
@@ -132,7 +132,9 @@ describe('start-up', () => {
         PROXY_API_KEY: BRIDGE_KEY,
         PROXY_STATE_DB: dbPath,
       });
-      await expect(startBridge(config, silentLogger())).rejects.toMatchObject({ code: 'EADDRINUSE' });
+      await expect(startBridge(config, pino({ level: 'silent' }))).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+      });
       // SQLite removes the WAL file when its last connection closes.
       expect(existsSync(dbPath)).toBe(true);
       expect(existsSync(`${dbPath}-wal`)).toBe(false);

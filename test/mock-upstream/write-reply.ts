@@ -76,7 +76,7 @@ export async function executeSteps(
         break;
       case 'write':
         ensureHeaders();
-        // One write per step, never corked: PROTOCOL.md §6 (Node 24 cork/end ordering pitfall).
+        // One write per step, never corked: docs/wire-protocols.md#sse-framing (Node 24 cork/end ordering pitfall).
         await writeFlushed(res, step.text, connection);
         break;
       case 'destroy':
