@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
+import { createDashboard } from '../dashboard/dashboard.ts';
 import type { Logger } from '../logger.ts';
 import { createModelCatalog } from '../models/catalog.ts';
 import { BridgeMetrics } from '../observability/metrics.ts';
@@ -78,10 +79,12 @@ export async function startBridge(
     config.resilience.breaker.cooldownSeconds * 1000,
   );
   const shutdown = new AbortController();
+  const catalog = createModelCatalog(config.modelMap);
+  const dashboard = createDashboard({ config, catalog, store, limiter, breakers, logger }, VERSION);
   const deps: BridgeDeps = {
     shutdown: shutdown.signal,
     config,
-    catalog: createModelCatalog(config.modelMap),
+    catalog,
     store,
     carrier: createReasoningCarrier(loadOrCreateReasoningKey(config.state.dir)),
     logger,
@@ -93,9 +96,10 @@ export async function startBridge(
     limiter,
     breakers,
     metrics: new BridgeMetrics({ limiter, breakers }),
+    observer: dashboard.observer,
     instance,
   };
-  const app = createApp(deps, apiKey);
+  const app = createApp(deps, apiKey, dashboard);
 
   const server = serve({ fetch: app.fetch, hostname: config.server.host, port: config.server.port });
   await new Promise<void>((resolve, reject) => {
@@ -115,6 +119,7 @@ export async function startBridge(
     stoppedListening ??= new Promise<void>((resolve) => server.close(() => resolve()));
   };
   const { port } = server.address() as AddressInfo;
+  dashboard.listeningOn(port);
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host}:${port}`;
 
@@ -125,6 +130,7 @@ export async function startBridge(
       stopListening();
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await stoppedListening;
+      dashboard.close();
       store.close();
     })();
     return closing;

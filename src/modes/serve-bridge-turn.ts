@@ -5,7 +5,9 @@
  */
 import type { BridgeDeps } from '../bridge/deps.ts';
 import { echoOf, newResponseId } from '../bridge/oss-run.ts';
+import { endOfResponse } from '../bridge/run-events.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
+import type { RunWatch } from '../observe/run-observer.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import { formatSseEvents, SSE_HEADERS } from '../server/sse.ts';
 import { bridgeTurnEvents } from './bridge-turn.ts';
@@ -16,6 +18,7 @@ export interface BridgeTurnContext {
   rawInput: unknown[];
   requestId: string;
   model: ResolvedModel;
+  watch: RunWatch;
 }
 
 export function serveBridgeTurn(
@@ -49,6 +52,8 @@ export function serveBridgeTurn(
     },
     'bridge turn (no model called)',
   );
+  for (const text of plan.info.decisions) context.watch.onDecision({ source: 'mode', text });
+  context.watch.onEnd(endOfResponse(response, plan.turn.model, undefined, false, null));
   if (request.stream !== true) return Response.json(response);
   return new Response(formatSseEvents(events), {
     status: 200,

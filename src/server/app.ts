@@ -7,6 +7,8 @@ import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { BridgeDeps } from '../bridge/deps.ts';
+import type { Dashboard } from '../dashboard/dashboard.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import { asBridgeError, BridgeError, toOpenAIErrorBody } from '../errors.ts';
 import { uniqueId } from '../ids.ts';
 import { healthReport, modelList } from './info-routes.ts';
@@ -24,7 +26,7 @@ function errorResponse(error: BridgeError, requestId: string | undefined): Respo
   return Response.json(toOpenAIErrorBody(error), { status: error.status, headers });
 }
 
-export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
+export function createApp(deps: BridgeDeps, apiKey: string, dashboard?: Dashboard): Hono<Env> {
   const app = new Hono<Env>();
   const { config, logger } = deps;
 
@@ -70,6 +72,7 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
   );
   app.all('/metrics', (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
   app.all('/health', (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
+  if (dashboard) app.route('/dashboard', dashboardRoutes(dashboard, bearerAuth(apiKey)));
 
   for (const prefix of ['/v1', '']) {
     app.use(`${prefix}/responses`, bearerAuth(apiKey));

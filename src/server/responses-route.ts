@@ -5,12 +5,15 @@ import type { ServerResponse } from 'node:http';
 import type { BridgeDeps } from '../bridge/deps.ts';
 import { passThroughToOpenAI } from '../bridge/openai-passthrough.ts';
 import { OssRun } from '../bridge/oss-run.ts';
+import { watchPassThrough } from '../bridge/passthrough-watch.ts';
 import { routeModel } from '../bridge/route-model.ts';
+import { endOfError, routeDecision, runStart } from '../bridge/run-events.ts';
 import { conversationSessionId } from '../bridge/session.ts';
 import { BridgeError, invalidRequest } from '../errors.ts';
 import { isSubagentRequest, planGuardrails } from '../guardrails/plan.ts';
 import { planMode } from '../modes/plan-mode.ts';
 import { serveBridgeTurn } from '../modes/serve-bridge-turn.ts';
+import type { RunWatch } from '../observe/run-observer.ts';
 import { parseInputItems } from '../responses/input-items.ts';
 import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
 import { respondWithRun } from './respond.ts';
@@ -50,13 +53,36 @@ export async function handleCreateResponse(
 ): Promise<Response> {
   const rawBody = await incoming.text();
   const request = parseResponsesRequest(parseJsonBody(rawBody));
+  const header = (name: string) => incoming.headers.get(name) ?? undefined;
+  const watch = deps.observer.onStart(runStart(request, requestId, header));
+  try {
+    return await createResponse(deps, { incoming, rawBody, request, requestId, outgoing, watch });
+  } catch (error) {
+    watch.onEnd(endOfError(error));
+    throw error;
+  }
+}
+
+interface CreateContext {
+  incoming: Request;
+  rawBody: string;
+  request: ResponsesRequest;
+  requestId: string;
+  outgoing: ServerResponse | undefined;
+  watch: RunWatch;
+}
+
+async function createResponse(deps: BridgeDeps, context: CreateContext): Promise<Response> {
+  const { incoming, rawBody, request, requestId, outgoing, watch } = context;
   const route = routeModel(
     request.model,
     deps.catalog,
     deps.config.gpt,
     isSubagentRequest((name) => incoming.headers.get(name) ?? undefined),
   );
-  if (route.kind === 'openai') return passThroughToOpenAI(deps.config.gpt, incoming, rawBody);
+  watch.onDecision(routeDecision(request.model, route));
+  if (route.kind === 'openai')
+    return watchPassThrough(watch, request.model, passThroughToOpenAI(deps.config.gpt, incoming, rawBody));
   const rawInput = fullInput(deps, request);
   if (rawInput.length === 0)
     throw invalidRequest("Invalid value for 'input': it must not be empty.", 'input');
@@ -73,7 +99,7 @@ export async function handleCreateResponse(
   // Subagent task modes (src/modes): a turn the bridge answers itself, or the model's turn as the mode shapes it.
   const mode = planMode({ request, items, guardrails, subagent, config: deps.config.guardrails });
   if (mode.kind === 'bridge_turn')
-    return serveBridgeTurn(deps, mode, { request, rawInput, requestId, model: route.model });
+    return serveBridgeTurn(deps, mode, { request, rawInput, requestId, model: route.model, watch });
   const turn = mode.kind === 'model' ? mode : { guardrails, request, items };
   const run = new OssRun(deps, {
     guardrails: turn.guardrails,
@@ -85,6 +111,7 @@ export async function handleCreateResponse(
     aliasedFrom: route.aliasedFrom,
     sessionId,
     requestId,
+    watch,
   });
   incoming.signal.addEventListener('abort', () => run.abort(), { once: true });
   return respondWithRun(run, request.stream === true, {

@@ -51,6 +51,10 @@ export interface BridgeStore {
   reasoningByCallId(scope: string, callId: string): string | undefined;
   callByCallId(scope: string, callId: string): RecoveredCall | undefined;
   saveResponse(stored: StoredResponse): void;
+  /** Finished requests as the dashboard records them (its own JSON), capped at DASHBOARD_RUNS_CAP rows. */
+  saveDashboardRuns(runs: ReadonlyArray<{ endedAt: number; record: string }>): void;
+  /** The most recent dashboard records, oldest first. */
+  recentDashboardRuns(limit: number): string[];
   getResponse(id: string): StoredResponse | undefined;
   prune(now?: number): void;
   close(): void;
@@ -69,6 +73,8 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS usage_hourly (model TEXT NOT NULL, hour INTEGER NOT NULL, requests INTEGER NOT NULL,
     input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
     reasoning_tokens INTEGER NOT NULL, PRIMARY KEY (model, hour));
+  CREATE TABLE IF NOT EXISTS dashboard_runs (record TEXT NOT NULL, created_at INTEGER NOT NULL);
+  CREATE INDEX IF NOT EXISTS dashboard_runs_age ON dashboard_runs (created_at);
   CREATE INDEX IF NOT EXISTS reasoning_age ON reasoning (created_at);
   CREATE INDEX IF NOT EXISTS tool_calls_age ON tool_calls (created_at);
   CREATE INDEX IF NOT EXISTS responses_age ON responses (created_at);
@@ -79,6 +85,8 @@ function scopedKey(kind: 'item' | 'call', scope: string, id: string): string {
 }
 
 const TABLES = ['reasoning', 'tool_calls', 'responses'] as const;
+/** The dashboard's history is small: enough to redraw recent sessions after a restart. */
+export const DASHBOARD_RUNS_CAP = 2000;
 
 export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
   if (dbPath !== ':memory:') {
@@ -108,6 +116,10 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
     'INSERT OR REPLACE INTO responses (id, response, input, created_at) VALUES (?, ?, ?, ?)',
   );
   const getResponseRow = db.prepare('SELECT response, input FROM responses WHERE id = ?');
+  const putDashboardRun = db.prepare('INSERT INTO dashboard_runs (record, created_at) VALUES (?, ?)');
+  const recentDashboardRuns = db.prepare(
+    'SELECT record FROM (SELECT rowid, record FROM dashboard_runs ORDER BY rowid DESC LIMIT ?) ORDER BY rowid',
+  );
 
   const addUsage = db.prepare(`
     INSERT INTO usage_hourly (model, hour, requests, input_tokens, output_tokens, cached_tokens, reasoning_tokens)
@@ -202,9 +214,27 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       const row = getResponseRow.get(id) as { response: string; input: string } | undefined;
       return row ? { response: JSON.parse(row.response), input: JSON.parse(row.input) } : undefined;
     },
+    saveDashboardRuns(runs) {
+      if (runs.length === 0) return;
+      db.exec('BEGIN');
+      try {
+        for (const run of runs) putDashboardRun.run(run.record, run.endedAt);
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+    },
+    recentDashboardRuns(limit) {
+      return (recentDashboardRuns.all(limit) as Array<{ record: string }>).map((row) => row.record);
+    },
     prune(now = Date.now()) {
       pruneUsage.run(windowStartHour(now) - 24);
       const cutoff = now - options.ttlSeconds * 1000;
+      db.prepare('DELETE FROM dashboard_runs WHERE created_at < ?').run(cutoff);
+      db.prepare(
+        'DELETE FROM dashboard_runs WHERE rowid IN (SELECT rowid FROM dashboard_runs ORDER BY rowid DESC LIMIT -1 OFFSET ?)',
+      ).run(Math.min(DASHBOARD_RUNS_CAP, options.maxRows));
       for (const table of TABLES) {
         db.prepare(`DELETE FROM ${table} WHERE created_at < ?`).run(cutoff);
         db.prepare(
