@@ -242,7 +242,7 @@ export class DashboardModel {
         threadIndex: new Map(),
       };
       this.#sessions.set(id, session);
-      this.#evictSessions();
+      this.#evictSessions(session);
     }
     return session;
   }
@@ -278,10 +278,10 @@ export class DashboardModel {
   }
 
   /** The least recently updated idle sessions go first; a session with requests in flight stays. */
-  #evictSessions(): void {
+  #evictSessions(arriving: Session): void {
     if (this.#sessions.size <= this.#options.maxSessions) return;
     const idle = [...this.#sessions.values()]
-      .filter((session) => session.active === 0)
+      .filter((session) => session.active === 0 && session !== arriving)
       .sort((a, b) => a.updatedAt - b.updatedAt);
     for (const session of idle.slice(0, this.#sessions.size - this.#options.maxSessions)) {
       this.#sessions.delete(session.id);
