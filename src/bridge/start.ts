@@ -8,7 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
-import { createDashboard } from '../dashboard/dashboard.ts';
+import { createDashboard, type Dashboard } from '../dashboard/dashboard.ts';
 import type { Logger } from '../logger.ts';
 import { createModelCatalog } from '../models/catalog.ts';
 import { BridgeMetrics } from '../observability/metrics.ts';
@@ -29,6 +29,8 @@ export interface RunningBridge {
   /** Where the generated local token lives, when no PROXY_API_KEY/LITELLM_MASTER_KEY was configured. */
   tokenFile: string | undefined;
   deps: BridgeDeps;
+  /** The live dashboard (GET /dashboard) and its push channel. */
+  dashboard: Dashboard;
   /** Random id of this run; GET /health reports it. */
   instanceId: string;
   /**
@@ -153,5 +155,15 @@ export async function startBridge(
     await close();
     return cutOff;
   };
-  return { url, port, apiKey, tokenFile: localToken?.file, deps, instanceId: instance.id, drain, close };
+  return {
+    url,
+    port,
+    apiKey,
+    tokenFile: localToken?.file,
+    deps,
+    dashboard,
+    instanceId: instance.id,
+    drain,
+    close,
+  };
 }

@@ -146,7 +146,9 @@ describe('DashboardModel', () => {
     const none = { ...ROOT, sessionId: undefined, threadId: undefined, turnId: undefined };
     model.start(start(none, 1));
     model.start(start(none, 2));
-    expect(model.sessions().map((session) => [session.id, session.threads.length])).toEqual([[NO_SESSION, 1]]);
+    expect(model.sessions().map((session) => [session.id, session.threads.length])).toEqual([
+      [NO_SESSION, 1],
+    ]);
   });
 
   it('reports only the sessions changed since a version, and the sessions it dropped', () => {

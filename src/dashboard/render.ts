@@ -57,12 +57,17 @@ function tokens(thread: ThreadView): string {
   return `in ${count(input)} (cached ${count(cached)}) · out ${count(output)} (reasoning ${count(reasoning)})`;
 }
 
+/** `ocg-kimi-k2.6` asked and `kimi-k2.6` served are the same model (Codex ids carry a prefix). */
+function sameModel(asked: string, served: string): boolean {
+  return asked === served || asked.replace(/^(?:ocg-|opencode-go\/)/, '') === served;
+}
+
 function threadNode(thread: ThreadView, children: Map<string | null, ThreadView[]>, depth: number): string {
   const kids = children.get(thread.id) ?? [];
   const role =
     thread.parentId === null && thread.subagent === null ? 'root' : (thread.subagent ?? 'subagent');
   const served =
-    thread.servedModel && thread.servedModel !== thread.modelAsked
+    thread.servedModel && !sameModel(thread.modelAsked, thread.servedModel)
       ? ` → <span class="served">${escapeHtml(thread.servedModel)}</span>`
       : '';
   const decisions =

@@ -32,8 +32,37 @@ const PAGE_HEADERS: Record<string, string> = {
   'x-frame-options': 'DENY',
 };
 
+/**
+ * The page and its push channel answer only their own origin. The server already refuses non-loopback Hosts and
+ * Origins; this also refuses other loopback origins (another port is another site's page, and browsers send
+ * SameSite cookies across ports) and anything the browser marks as coming from another site.
+ */
+function ownOriginOnly(): MiddlewareHandler {
+  return async (c, next) => {
+    const origin = c.req.header('origin');
+    const own = `http://${c.req.header('host') ?? ''}`;
+    const site = c.req.header('sec-fetch-site');
+    if ((origin !== undefined && origin !== own) || site === 'cross-site' || site === 'same-site') {
+      return c.json(
+        {
+          error: {
+            message: `The dashboard answers only its own pages (got Origin ${origin ?? 'none'}, Sec-Fetch-Site ${site ?? 'none'}).`,
+            type: 'invalid_request_error',
+            code: 'forbidden_origin',
+            param: null,
+          },
+        },
+        403,
+      );
+    }
+    await next();
+  };
+}
+
 export function dashboardRoutes(dashboard: Dashboard, requireBridgeKey: MiddlewareHandler) {
   const app = new Hono();
+  app.use('/', ownOriginOnly());
+  app.use('/events', ownOriginOnly());
   const cookieName = () => sessionCookieName(dashboard.port);
   const signedIn = (cookieHeader: string | undefined) =>
     dashboard.auth.isSession(cookieValue(cookieHeader, cookieName()));

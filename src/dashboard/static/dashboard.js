@@ -54,7 +54,7 @@
   }
 
   function apply(message) {
-    document.getElementById('no-sessions')?.remove();
+    if (message.sessions.length > 0) document.getElementById('no-sessions')?.remove();
     for (const id of message.removed) document.getElementById(id)?.remove();
     for (const session of message.sessions) {
       const next = fragment(session.html);
