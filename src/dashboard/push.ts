@@ -10,6 +10,8 @@ import type { DashboardModel } from './model.ts';
 import { domId, renderLimits, renderProblems, renderSession } from './render.ts';
 
 export interface PushMessage {
+  /** When the server sent it (ms since epoch). */
+  sentAt: number;
   /** Session fragments, in display order (most recently active first) when `order` is set. */
   sessions: Array<{ id: string; domId: string; html: string }>;
   removed: string[];
@@ -111,6 +113,7 @@ export class PushChannel {
     )
       return;
     const message: PushMessage = {
+      sentAt: Date.now(),
       sessions: changes.sessions.map((session) => ({
         id: session.id,
         domId: domId('s', session.id),
