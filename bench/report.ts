@@ -9,6 +9,7 @@ import type { BenchResults } from './results.ts';
 import type { BigRequestResult } from './sections/big-request.ts';
 import type { BurstResult } from './sections/burst.ts';
 import type { ConcurrencyLevel, ConcurrencyResult } from './sections/concurrency.ts';
+import { dashboardSection } from './sections/dashboard.ts';
 import type { ProfileResult, ProfileRun } from './sections/profile.ts';
 import type { ThroughputResult } from './sections/throughput.ts';
 import type { TtfbResult } from './sections/ttfb.ts';
@@ -21,7 +22,7 @@ export const TARGETS = {
   concurrentStreams: 1000,
 } as const;
 
-type Cell = string | number | undefined;
+export type Cell = string | number | undefined;
 
 function cell(value: Cell, digits = 2): string {
   if (value === undefined) return '';
@@ -262,6 +263,7 @@ export function formatReport(results: BenchResults): string {
   if (sections.concurrency) parts.push(concurrencySection(sections.concurrency));
   if (sections.burst) parts.push(burstSection(sections.burst));
   if (sections.big) parts.push(bigSection(sections.big));
+  if (sections.dashboard) parts.push(dashboardSection(sections.dashboard));
   if (sections.profile) parts.push(profileSection(sections.profile));
   return `${parts.join('\n\n')}\n`;
 }

@@ -55,6 +55,7 @@ export class PushChannel {
   #lastSent = 0;
   #limitsHtml: string | undefined;
   #messagesSent = 0;
+  #busyMs = 0;
 
   constructor(model: DashboardModel, options: PushOptions) {
     this.#model = model;
@@ -68,6 +69,11 @@ export class PushChannel {
   /** Messages written so far (all subscribers), for tests and the benchmark. */
   get messagesSent(): number {
     return this.#messagesSent;
+  }
+
+  /** Wall time spent building and writing messages and reading limits, for the benchmark. */
+  get busyMs(): number {
+    return this.#busyMs;
   }
 
   subscribe(subscriber: Subscriber): () => void {
@@ -96,9 +102,11 @@ export class PushChannel {
   }
 
   #flush(): void {
+    const started = performance.now();
     this.#timer = undefined;
     this.#lastSent = Date.now();
     for (const subscription of this.#subscriptions) this.#send(subscription, 'changes');
+    this.#busyMs += performance.now() - started;
   }
 
   #send(subscription: Subscription, event: 'snapshot' | 'changes'): void {
@@ -133,7 +141,9 @@ export class PushChannel {
 
   #refreshLimits(): void {
     // Rendered once per refresh for all subscribers; sent only to those whose copy differs.
+    const started = performance.now();
     const html = renderLimits(this.#options.readLimits());
+    this.#busyMs += performance.now() - started;
     if (html === this.#limitsHtml) return;
     this.#limitsHtml = html;
     this.changed();
