@@ -27,7 +27,7 @@ export interface DashboardRound {
   /** Push messages and bytes the page received during the round (0 without a page). */
   messages: number;
   bytes: number;
-  /** Time the bridge spent building and writing push messages (its own clock, inside the CPU figure). */
+  /** CPU time the bridge's main thread spent building and writing push messages (inside the CPU figure). */
   pushMs: number;
 }
 
