@@ -20,7 +20,7 @@ export interface BridgeDeps {
   limiter: ConcurrencyLimiter;
   breakers: BreakerRegistry;
   metrics: BridgeMetrics;
-  /** Told about every request's life (the dashboard); NO_OBSERVER when nobody watches. */
+  /** Told about every request's life (the dashboard, src/dashboard/). */
   observer: RunObserver;
   /** Aborted when the bridge stops for good (a drain's deadline passed): open streams end with response.failed. */
   shutdown?: AbortSignal;

@@ -23,12 +23,14 @@ export function runStart(
   };
 }
 
-export function routeDecision(asked: string, route: ModelRoute): RunDecision {
+/** A route worth telling: a pass-through or a GPT model answered by an open one (not the plain ocg-x → x). */
+export function routeDecision(asked: string, route: ModelRoute): RunDecision | undefined {
   if (route.kind === 'openai') return { source: 'route', text: `${asked}: passed through to OpenAI` };
-  const served = route.model.upstreamModel;
-  return route.aliasedFrom
-    ? { source: 'route', text: `${route.aliasedFrom} answered by ${served} (GPT model aliased)` }
-    : { source: 'route', text: `${asked} → ${served}` };
+  if (!route.aliasedFrom) return undefined;
+  return {
+    source: 'route',
+    text: `${route.aliasedFrom} answered by ${route.model.upstreamModel} (GPT model aliased)`,
+  };
 }
 
 /** A request that failed before (or instead of) a response: its HTTP error. */

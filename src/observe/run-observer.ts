@@ -78,12 +78,3 @@ export interface RunWatch {
 export interface RunObserver {
   onStart(start: RunStart): RunWatch;
 }
-
-export const IGNORED_RUN: RunWatch = {
-  onState() {},
-  onDecision() {},
-  onEnd() {},
-};
-
-/** For a bridge nobody watches (and for tests that build the request path alone). */
-export const NO_OBSERVER: RunObserver = { onStart: () => IGNORED_RUN };

@@ -80,7 +80,8 @@ async function createResponse(deps: BridgeDeps, context: CreateContext): Promise
     deps.config.gpt,
     isSubagentRequest((name) => incoming.headers.get(name) ?? undefined),
   );
-  watch.onDecision(routeDecision(request.model, route));
+  const routed = routeDecision(request.model, route);
+  if (routed) watch.onDecision(routed);
   if (route.kind === 'openai')
     return watchPassThrough(watch, request.model, passThroughToOpenAI(deps.config.gpt, incoming, rawBody));
   const rawInput = fullInput(deps, request);
