@@ -10,7 +10,7 @@ import type { DashboardModel } from './model.ts';
 import { domId, renderLimits, renderProblems, renderSession } from './render.ts';
 
 export interface PushMessage {
-  /** When the server sent it (ms since epoch). */
+  /** When the server's push tick that sent it began (ms since epoch); ticks are at least `intervalMs` apart. */
   sentAt: number;
   /** Session fragments, in display order (most recently active first) when `order` is set. */
   sessions: Array<{ id: string; domId: string; html: string }>;
@@ -86,7 +86,7 @@ export class PushChannel {
     this.#subscriptions.add(subscription);
     if (this.#subscriptions.size === 1) this.#startTimers();
     this.#refreshLimits();
-    this.#send(subscription, 'snapshot');
+    this.#send(subscription, 'snapshot', Date.now());
     return () => {
       this.#subscriptions.delete(subscription);
       if (this.#subscriptions.size === 0) this.#stopTimers();
@@ -110,11 +110,11 @@ export class PushChannel {
     const started = process.threadCpuUsage();
     this.#timer = undefined;
     this.#lastSent = Date.now();
-    for (const subscription of this.#subscriptions) this.#send(subscription, 'changes');
+    for (const subscription of this.#subscriptions) this.#send(subscription, 'changes', this.#lastSent);
     this.#busyMs += cpuMsSince(started);
   }
 
-  #send(subscription: Subscription, event: 'snapshot' | 'changes'): void {
+  #send(subscription: Subscription, event: 'snapshot' | 'changes', tick: number): void {
     const changes = this.#model.changesSince(subscription.version);
     const limitsChanged = subscription.limitsHtml !== this.#limitsHtml;
     if (
@@ -126,7 +126,7 @@ export class PushChannel {
     )
       return;
     const message: PushMessage = {
-      sentAt: Date.now(),
+      sentAt: tick,
       sessions: changes.sessions.map((session) => ({
         id: session.id,
         domId: domId('s', session.id),
