@@ -100,6 +100,7 @@ export class OssRun {
   #reasked = false;
   readonly #guardrailLog: string[] = [];
   #attempt: UpstreamAttempt | undefined;
+  #streaming: UpstreamAttempt | undefined;
   #firstChunkAt: number | undefined;
   #error: BridgeError | undefined;
 
@@ -148,8 +149,10 @@ export class OssRun {
       if (!attempt) throw new Error('OssRun.events() called before open()');
       try {
         for await (const batch of attempt.batches()) {
-          if (this.#firstChunkAt === undefined) {
-            this.#firstChunkAt = Date.now();
+          this.#firstChunkAt ??= Date.now();
+          if (this.#streaming !== attempt) {
+            // Each upstream call (a re-ask too) goes queued → waiting → streaming for the watcher.
+            this.#streaming = attempt;
             this.#params.watch.onState({
               phase: 'streaming',
               model: attempt.model.upstreamModel,
@@ -285,8 +288,13 @@ export class OssRun {
         this.#deadlineAt,
         this.#params.watch,
       );
-      if (step.reason !== 'first')
-        this.#params.watch.onDecision({ source: 'attempt', text: `${step.reason}: ${model.upstreamModel}` });
+      if (step.reason !== 'first') {
+        const after = error ? ` (after ${error.code})` : '';
+        this.#params.watch.onDecision({
+          source: 'attempt',
+          text: `${step.reason}: ${model.upstreamModel}${after}`,
+        });
+      }
       this.#history.push({
         model: model.upstreamModel,
         reason: step.reason,

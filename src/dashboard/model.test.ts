@@ -175,3 +175,14 @@ describe('DashboardModel', () => {
     expect(model.sessionOrder()).toEqual(['new', 'busy']);
   });
 });
+
+describe('DashboardModel, a request that streams twice (a guardrail re-ask)', () => {
+  it('shows it streaming again, and keeps the time to its first token', () => {
+    const model = new DashboardModel({ showContent: false, fixFor });
+    const ref = model.start(start(ROOT, 1000));
+    model.state(ref, { phase: 'streaming', model: 'deepseek-v4-pro', at: 1100 });
+    model.state(ref, { phase: 'waiting_upstream', model: 'deepseek-v4-pro', at: 1500 });
+    model.state(ref, { phase: 'streaming', model: 'deepseek-v4-pro', at: 1900 });
+    expect(model.sessions()[0]?.threads[0]).toMatchObject({ state: 'streaming', firstTokenMs: 100 });
+  });
+});

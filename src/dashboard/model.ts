@@ -76,6 +76,8 @@ export interface RunRef {
   readonly session: Session;
   readonly thread: Thread;
   readonly startedAt: number;
+  /** Time to first token is the request's first stream (a guardrail re-ask streams again later). */
+  streamed: boolean;
   ended: boolean;
 }
 
@@ -134,14 +136,17 @@ export class DashboardModel {
     thread.updatedAt = run.startedAt;
     session.active += 1;
     this.#touch(session, run.startedAt);
-    return { session, thread, startedAt: run.startedAt, ended: false };
+    return { session, thread, startedAt: run.startedAt, streamed: false, ended: false };
   }
 
   state(ref: RunRef, state: RunState): void {
     if (ref.ended) return;
     ref.thread.state = state.phase;
     ref.thread.servedModel = state.model;
-    if (state.phase === 'streaming') ref.thread.firstTokenMs = state.at - ref.startedAt;
+    if (state.phase === 'streaming' && !ref.streamed) {
+      ref.streamed = true;
+      ref.thread.firstTokenMs = state.at - ref.startedAt;
+    }
     ref.thread.updatedAt = state.at;
     this.#touch(ref.session, state.at);
   }

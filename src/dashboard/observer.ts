@@ -59,7 +59,7 @@ export class DashboardObserver implements RunObserver {
         guarded(() => {
           if (!ref) return;
           this.#model.state(ref, state);
-          if (state.phase === 'streaming') record.streamed = { at: state.at, model: state.model };
+          if (state.phase === 'streaming') record.streamed ??= { at: state.at, model: state.model };
         }),
       onDecision: (decision) =>
         guarded(() => {
