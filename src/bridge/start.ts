@@ -145,6 +145,7 @@ export async function startBridge(
   const drain = async (deadlineMs: number): Promise<number> => {
     draining = true;
     stopListening();
+    dashboard.push.close(); // open pages are not requests to wait for: their streams end now
     await responsesClosed(deadlineMs, 50);
     const cutOff = openResponses.size;
     if (cutOff > 0) {

@@ -22,8 +22,10 @@ export interface PushMessage {
 }
 
 export interface Subscriber {
-  /** Writes one SSE message; false when the client is behind (the message is still queued by the socket). */
+  /** Writes one SSE message. */
   write(text: string): void;
+  /** Ends the stream (the bridge is stopping). */
+  end(): void;
 }
 
 interface Subscription {
@@ -101,9 +103,12 @@ export class PushChannel {
     this.#timer.unref();
   }
 
+  /** Ends every subscriber's stream and stops the timers. */
   close(): void {
     this.#stopTimers();
+    const ending = [...this.#subscriptions];
     this.#subscriptions.clear();
+    for (const subscription of ending) subscription.subscriber.end();
   }
 
   #flush(): void {

@@ -116,6 +116,7 @@ export function dashboardRoutes(dashboard: Dashboard, requireBridgeKey: Middlewa
       start(controller) {
         unsubscribe = dashboard.push.subscribe({
           write: (text) => controller.enqueue(encoder.encode(text)),
+          end: () => controller.close(),
         });
       },
       cancel() {

@@ -183,6 +183,20 @@ describe('dashboard push channel', () => {
   }, 60_000);
 });
 
+describe('dashboard and drain', () => {
+  it('does not hold up a drain: an open page is not a request in flight', async () => {
+    const t = await bridge();
+    const cookie = await login(t);
+    const events = await fetch(`${t.bridge.url}/dashboard/events`, { headers: { cookie } });
+    expect(events.status).toBe(200);
+    const body = events.text();
+    await waitFor(() => t.bridge.dashboard.push.subscribers === 1, 5000, 'the page to subscribe');
+    // Counted as cut off at the deadline if the drain had waited for it.
+    expect(await t.bridge.drain(3000)).toBe(0);
+    await expect(body).resolves.toContain('event: snapshot');
+  });
+});
+
 describe('dashboard history', () => {
   it('survives a restart of the bridge on the same state database', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ocb-dash-history-'));
