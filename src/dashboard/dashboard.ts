@@ -28,7 +28,7 @@ export interface DashboardSources {
 /** How many finished requests are replayed from the store at start. */
 const HISTORY_REPLAYED = 1000;
 const SAVE_EVERY_MS = 1000;
-export const PUSH_INTERVAL_MS = 250;
+export const PUSH_INTERVAL_MS = 500;
 
 export interface Dashboard {
   readonly model: DashboardModel;

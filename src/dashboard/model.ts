@@ -110,7 +110,7 @@ export class DashboardModel {
 
   constructor(options: ModelOptions) {
     this.#options = {
-      maxSessions: 40,
+      maxSessions: 20,
       maxThreadsPerSession: 60,
       maxDecisions: 12,
       maxProblems: 30,
