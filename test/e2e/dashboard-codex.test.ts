@@ -64,7 +64,10 @@ describe('the dashboard with the real Codex CLI', () => {
     expect(child?.parentId).toBe(root?.id);
     expect(child?.subagent).toBe('thread_spawn');
     expect(child?.id).not.toBe(root?.id);
-    expect(root).toMatchObject({ state: 'completed', turns: 3, toolCalls: 2 });
+    // Spawn, wait, answer: three turns at least (a wait that times out under load adds one).
+    expect(root?.state).toBe('completed');
+    expect(root?.turns).toBeGreaterThanOrEqual(3);
+    expect(root?.toolCalls).toBeGreaterThanOrEqual(2);
     expect(child).toMatchObject({ state: 'completed', turns: 1, modelAsked: 'ocg-deepseek-v4-flash' });
   }, 180_000);
 });
