@@ -8,10 +8,10 @@ const LAYERS = [
   ['cli', 'self-test'], // codex-oss (talks to the bridge over HTTP and files); the bridge's offline self-test
   ['runtime'], // starts the bridge: config -> dependencies -> HTTP server
   ['server'], // HTTP only: routes, auth, Host/Origin, body limit, the SSE responder
-  ['pipeline'], // one request end to end: route, plan, attempts, report
+  ['pipeline', 'dashboard'], // one request end to end: route, plan, attempts, report · the live dashboard
   ['modes'], // subagent task modes: decisions about a turn, as data
   ['guardrails'], // subagent guardrails: decisions about a turn, as data
-  ['state', 'observability'], // SQLite store and secrets; metrics
+  ['state', 'observability', 'observe'], // SQLite store and secrets; metrics; the run observer's event types
   ['translate'], // pure: Responses <-> Chat / Messages, stream events, tools, schemas, reasoning carrier
   ['upstream'], // wire clients and their types, SSE parsing, resilience primitives
   ['responses'], // the Responses API: request and item parsing, output events, SSE framing
@@ -66,7 +66,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/cli/' },
       to: {
-        path: '^src/(runtime|server|pipeline|modes|guardrails|translate|upstream|observability|self-test)/',
+        path: '^src/(runtime|server|pipeline|dashboard|observe|modes|guardrails|translate|upstream|observability|self-test)/',
       },
     },
     ...upward,

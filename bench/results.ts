@@ -9,6 +9,7 @@ import type { BenchSettings } from './options.ts';
 import type { BigRequestResult } from './sections/big-request.ts';
 import type { BurstResult } from './sections/burst.ts';
 import type { ConcurrencyResult } from './sections/concurrency.ts';
+import type { DashboardResult } from './sections/dashboard.ts';
 import type { ProfileResult } from './sections/profile.ts';
 import type { SoakResult } from './sections/soak.ts';
 import type { ThroughputResult } from './sections/throughput.ts';
@@ -44,6 +45,7 @@ export interface BenchResults {
     big?: BigRequestResult;
     profile?: ProfileResult;
     soak?: SoakResult;
+    dashboard?: DashboardResult;
   };
 }
 

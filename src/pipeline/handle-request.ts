@@ -7,12 +7,15 @@
 import { invalidRequest } from '../errors.ts';
 import { isSubagentRequest, planGuardrails } from '../guardrails/plan.ts';
 import { planMode } from '../modes/plan-mode.ts';
+import type { RunWatch } from '../observe/run-observer.ts';
 import { parseInputItems } from '../responses/input-items.ts';
-import { parseResponsesRequest } from '../responses/request.ts';
+import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
 import type { BridgeDeps } from './deps.ts';
 import { passThroughToOpenAI } from './openai-passthrough.ts';
 import { OssRun } from './oss-run.ts';
+import { watchPassThrough } from './passthrough-watch.ts';
 import { routeModel } from './route-model.ts';
+import { endOfError, routeDecision, runStart } from './run-events.ts';
 import { serveBridgeTurn } from './serve-bridge-turn.ts';
 import { conversationSessionId } from './session.ts';
 import { fullInput } from './stored-conversation.ts';
@@ -44,13 +47,34 @@ function parseJsonBody(text: string): unknown {
 }
 
 export function handleResponsesCall(deps: BridgeDeps, call: ResponsesCall): ResponsesOutcome {
+  const header = (name: string) => call.incoming.headers.get(name) ?? undefined;
+  const request = parseResponsesRequest(parseJsonBody(call.rawBody));
+  // What the observers (the dashboard) see of this request, from here to its end (the first end reported wins).
+  const watch = deps.observer.onStart(runStart(request, call.requestId, header));
+  try {
+    return planResponse(deps, call, request, watch);
+  } catch (error) {
+    watch.onEnd(endOfError(error));
+    throw error;
+  }
+}
+
+function planResponse(
+  deps: BridgeDeps,
+  call: ResponsesCall,
+  request: ResponsesRequest,
+  watch: RunWatch,
+): ResponsesOutcome {
   const { incoming, rawBody, requestId } = call;
   const header = (name: string) => incoming.headers.get(name) ?? undefined;
-  const request = parseResponsesRequest(parseJsonBody(rawBody));
   const subagent = isSubagentRequest(header);
   const route = routeModel(request.model, deps.catalog, deps.config.gpt, subagent);
-  if (route.kind === 'openai')
-    return { kind: 'answered', response: passThroughToOpenAI(deps.config.gpt, incoming, rawBody) };
+  const routed = routeDecision(request.model, route);
+  if (routed) watch.onDecision(routed);
+  if (route.kind === 'openai') {
+    const response = passThroughToOpenAI(deps.config.gpt, incoming, rawBody);
+    return { kind: 'answered', response: watchPassThrough(watch, request.model, response) };
+  }
   const rawInput = fullInput(deps.store, request);
   if (rawInput.length === 0)
     throw invalidRequest("Invalid value for 'input': it must not be empty.", 'input');
@@ -63,7 +87,7 @@ export function handleResponsesCall(deps: BridgeDeps, call: ResponsesCall): Resp
   if (mode.kind === 'bridge_turn')
     return {
       kind: 'answered',
-      response: serveBridgeTurn(deps, mode, { request, rawInput, requestId, model: route.model }),
+      response: serveBridgeTurn(deps, mode, { request, rawInput, requestId, model: route.model, watch }),
     };
   const turn = mode.kind === 'model' ? mode : { guardrails, request, items };
   const run = new OssRun(deps, {
@@ -76,6 +100,7 @@ export function handleResponsesCall(deps: BridgeDeps, call: ResponsesCall): Resp
     aliasedFrom: route.aliasedFrom,
     sessionId,
     requestId,
+    watch,
   });
   run.abortWhen(incoming.signal);
   return { kind: 'run', run, stream: request.stream === true };

@@ -14,6 +14,7 @@ import { fallbackChain } from '../models/fallbacks.ts';
 import { exactOutputCheck } from '../modes/exact-output.ts';
 import type { ModeInfo } from '../modes/plan-mode.ts';
 import { loggedError } from '../observability/logged-error.ts';
+import type { RunWatch } from '../observe/run-observer.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import { metadataValue, type ResponseEvent, type ResponseObject } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
@@ -23,6 +24,7 @@ import { ChatToResponsesTranslator, type ResponseEcho } from '../translate/strea
 import { UpstreamStreamError } from '../upstream/chat-client.ts';
 import { initialPlan, nextStep, type PlanState } from '../upstream/resilience/attempt-plan.ts';
 import type { BridgeDeps } from './deps.ts';
+import { endOfResponse } from './run-events.ts';
 import { ownInput } from './stored-conversation.ts';
 import { UpstreamAttempt } from './upstream-attempt.ts';
 import { recordUsage } from './usage-accounting.ts';
@@ -42,6 +44,8 @@ export interface OssRunParams {
   aliasedFrom?: string;
   /** The subagent task mode of this turn (src/modes), for the log line and its answer checks. */
   mode?: { info: ModeInfo; exactOutput: string | undefined };
+  /** Where this request's life is reported (the dashboard). */
+  watch: RunWatch;
 }
 
 export function newResponseId(): string {
@@ -99,6 +103,7 @@ export class OssRun {
   #reasked = false;
   readonly #guardrailLog: string[] = [];
   #attempt: UpstreamAttempt | undefined;
+  #streaming: UpstreamAttempt | undefined;
   #firstChunkAt: number | undefined;
   #error: BridgeError | undefined;
   #unlinkClient: (() => void) | undefined;
@@ -112,7 +117,8 @@ export class OssRun {
     this.#chain =
       params.guardrails.finalizerChain ??
       fallbackChain(params.model.upstreamModel, deps.config.resilience.fallbacks);
-    if (params.guardrails.finalizerChain) this.#guardrailLog.push(`finalizer: ${this.#chain.join(' -> ')}`);
+    for (const text of params.mode?.info.decisions ?? []) params.watch.onDecision({ source: 'mode', text });
+    if (params.guardrails.finalizerChain) this.#decide(`finalizer: ${this.#chain.join(' -> ')}`);
     this.#plan = initialPlan(this.#chain);
     // Translating up front surfaces invalid input as a 400 before anything is sent anywhere.
     const primary = this.#translationFor(this.#chain[0] as string);
@@ -148,6 +154,15 @@ export class OssRun {
       try {
         for await (const batch of attempt.batches()) {
           this.#firstChunkAt ??= Date.now();
+          if (this.#streaming !== attempt) {
+            // Each upstream call (a re-ask too) goes queued → waiting → streaming for the watcher.
+            this.#streaming = attempt;
+            this.#params.watch.onState({
+              phase: 'streaming',
+              model: attempt.model.upstreamModel,
+              at: Date.now(),
+            });
+          }
           const events: ResponseEvent[] = [];
           for (const chunk of batch) events.push(...this.translator.push(chunk));
           if (events.length > 0) yield events;
@@ -287,7 +302,15 @@ export class OssRun {
         this.#params.sessionId,
         this.#abort.signal,
         this.#deadlineAt,
+        this.#params.watch,
       );
+      if (step.reason !== 'first') {
+        const after = error ? ` (after ${error.code})` : '';
+        this.#params.watch.onDecision({
+          source: 'attempt',
+          text: `${step.reason}: ${model.upstreamModel}${after}`,
+        });
+      }
       this.#history.push({
         model: model.upstreamModel,
         reason: step.reason,
@@ -374,7 +397,7 @@ export class OssRun {
     // Cut short: any call may be truncated, so none runs; the response ends incomplete or failed as the upstream said.
     if (segment.cutShort) {
       const { finishReason, withheldCalls } = segment.cutShort;
-      this.#guardrailLog.push(
+      this.#decide(
         `turn cut short by the upstream (finish_reason ${finishReason}): ${withheldCalls} tool call(s) not forwarded`,
       );
       this.#showGuardrailDecisions();
@@ -387,23 +410,30 @@ export class OssRun {
     });
     switch (decision.kind) {
       case 'finish': {
-        for (const dropped of decision.dropped) this.#guardrailLog.push(`not forwarded: ${dropped}`);
+        for (const dropped of decision.dropped)
+          this.#decide(`not forwarded: ${dropped}`, 'not forwarded: a duplicate or over-cap tool call');
         const released = this.translator.releaseCalls(decision.release);
         this.#showGuardrailDecisions();
         return { events: [...segment.events, ...released, ...this.translator.finish()], next: false };
       }
       case 'reask':
         this.#reasked = true;
-        this.#guardrailLog.push(decision.why);
+        this.#decide(decision.why);
         this.#items = [...this.#items, ...decision.append];
         this.#translations.clear();
         this.#plan = initialPlan(this.#chain);
         return { events: segment.events, next: true };
       case 'incomplete':
-        this.#guardrailLog.push(decision.why);
+        this.#decide(decision.why);
         this.#showGuardrailDecisions();
         return { events: [...segment.events, ...this.translator.incomplete(decision.reason)], next: false };
     }
+  }
+
+  /** A guardrail decision: in the log line, the response metadata, and (live) for the run's watcher. */
+  #decide(text: string, withoutContent?: string): void {
+    this.#guardrailLog.push(text);
+    this.#params.watch.onDecision({ source: 'guardrail', text, withoutContent });
   }
 
   #offersNoTools(): boolean {
@@ -482,6 +512,15 @@ export class OssRun {
       mode: this.#params.mode?.info,
       ...(this.#deps.config.logBodies ? { input: rawInput, output: response?.output } : {}),
     };
+    this.#params.watch.onEnd(
+      endOfResponse(
+        response,
+        served.upstreamModel,
+        this.#error,
+        clientDisconnected || this.aborted,
+        this.translator.billedUsage,
+      ),
+    );
     const unreadable = notes.some((note) => note.kind === 'reasoning_unreadable');
     const lost = notes.some((note) => note.kind === 'reasoning_lost');
     if (served.upstreamModel !== model.upstreamModel)

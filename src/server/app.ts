@@ -7,6 +7,8 @@ import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
+import type { Dashboard } from '../dashboard/dashboard.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import { asBridgeError, BridgeError, toOpenAIErrorBody } from '../errors.ts';
 import { uniqueId } from '../ids.ts';
 import type { BridgeDeps } from '../pipeline/deps.ts';
@@ -30,7 +32,7 @@ function errorResponse(
   return Response.json(toOpenAIErrorBody(error), { status: error.status, headers });
 }
 
-export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
+export function createApp(deps: BridgeDeps, apiKey: string, dashboard?: Dashboard): Hono<Env> {
   const app = new Hono<Env>();
   const { config, logger } = deps;
 
@@ -81,6 +83,7 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
   );
   app.all('/metrics', (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
   app.all('/health', (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
+  if (dashboard) app.route('/dashboard', dashboardRoutes(dashboard, bearerAuth(apiKey)));
 
   for (const prefix of ['/v1', '']) {
     app.use(`${prefix}/responses`, bearerAuth(apiKey));
