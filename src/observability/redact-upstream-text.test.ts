@@ -119,7 +119,10 @@ describe('requestTexts', () => {
 
   it('reads an object reached by two paths once (the input is also the start of the full input)', () => {
     const input = [{ role: 'user', content: 'the same prompt' }];
-    expect(requestTexts([input, { input, instructions: 'be brief' }])).toEqual(['be brief', 'the same prompt']);
+    expect(requestTexts([input, { input, instructions: 'be brief' }])).toEqual([
+      'be brief',
+      'the same prompt',
+    ]);
   });
 
   it('walks input nested far deeper than the call stack allows', () => {
