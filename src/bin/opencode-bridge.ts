@@ -4,7 +4,7 @@
 import { startBridge } from '../bridge/start.ts';
 import { parseBridgeRunArgs } from '../cli/daemon/bridge-run-args.ts';
 import { runSelfTest } from '../cli/self-test/run-self-test.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig, retiredVariableWarnings } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { withoutCredentials } from '../upstream/upstream-errors.ts';
 import { VERSION } from '../version.ts';
@@ -46,6 +46,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  for (const warning of retiredVariableWarnings())
+    process.stderr.write(`opencode-bridge: warning: ${warning}\n`);
   const logger = createLogger({ level: config.logLevel, path: config.logPath });
   const bridge = await startBridge(config, logger, { instanceId: runArgs.instanceId });
   const upstream = withoutCredentials(config.upstream.baseUrl);
