@@ -1,11 +1,12 @@
 /**
  * `opencode-bridge`: start the bridge in the foreground. Configuration comes from the environment (README).
  */
-import { startBridge } from '../bridge/start.ts';
+
 import { parseBridgeRunArgs } from '../cli/daemon/bridge-run-args.ts';
-import { runSelfTest } from '../cli/self-test/run-self-test.ts';
 import { ConfigError, loadConfig, retiredVariableWarnings } from '../config.ts';
 import { createLogger } from '../logger.ts';
+import { startBridge } from '../runtime/start.ts';
+import { runSelfTest } from '../self-test/run-self-test.ts';
 import { withoutCredentials } from '../upstream/upstream-errors.ts';
 import { VERSION } from '../version.ts';
 
@@ -78,14 +79,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** Why the bridge could not start, in one line. */
+function startFailure(error: unknown): string {
+  const failure = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  const where = failure?.address ? ` (${failure.address}:${failure.port})` : '';
+  if (failure?.code === 'EADDRINUSE')
+    return `the port is already in use${where} (is another bridge running?). Set PROXY_PORT.`;
+  if (failure?.code === 'EACCES' && failure.syscall === 'listen')
+    return `no permission to listen${where}. Set PROXY_PORT to a port above 1023.`;
+  return `failed to start: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
+}
+
 main().catch((error: unknown) => {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'EADDRINUSE') {
-    process.stderr.write(
-      'opencode-bridge: the port is already in use (is another bridge running?). Set PROXY_PORT.\n',
-    );
-  } else {
-    process.stderr.write(`opencode-bridge: failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
-  }
+  process.stderr.write(`opencode-bridge: ${startFailure(error)}\n`);
   process.exit(1);
 });
