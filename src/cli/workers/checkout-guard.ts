@@ -1,6 +1,6 @@
 /**
  * What changed in the main checkout while oss-patch ran. OpenCode refuses edits outside the worktree, but its shell
- * is not a sandbox: `echo x >> ../../../README.md` goes through. The worker cannot prevent that, so it looks:
+ * is not a sandbox (docs/opencode-cli.md#what-is-not-a-sandbox): `echo x >> ../../../README.md` goes through. The worker cannot prevent that, so it looks:
  * HEAD, and the content of every file `git status` lists (changed or untracked, not ignored), before and after.
  * A difference may also be the user's own edit made meanwhile, and is reported as such.
  */

@@ -4,7 +4,7 @@
  *     with its permissions, and the `opencode-go` provider's key and base URL when the bridge's variables set them;
  *   - OPENCODE_PERMISSION (merged over every other config source): the same permissions as the top-level table, so
  *     OpenCode's built-in agents — a fallback if ours were missing — are bound by them too.
- * Variables the user already set are merged with ours, ours winning.
+ * Variables the user already set are merged with ours, ours winning (docs/opencode-cli.md#configuration).
  *
  * The key: OpenCode's `opencode-go` provider reads OPENCODE_API_KEY or `opencode auth login`; the bridge reads
  * OPENCODE_GO_API_KEY (from the shell or `.codex-oss/env/opencode-go.env`). When that is set, the provider is given

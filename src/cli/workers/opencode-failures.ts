@@ -3,7 +3,7 @@
  * provider key and an unknown model alike as `UnknownError … Check server logs for details`; the cause is only in
  * its log (`--print-logs` puts it on stderr): `ProviderModelNotFoundError: Model not found: opencode-go/<id>. Did
  * you mean: …?`. When the suggestions include the very id asked for, the model exists but the provider is not
- * enabled — OpenCode has no key for it.
+ * enabled — OpenCode has no key for it (docs/opencode-cli.md#errors).
  */
 
 export interface RunError {

@@ -2,7 +2,7 @@
  * What a worker's tools may do, as OpenCode permission rules (OpenCode 1.18: `allow`, `ask` or `deny` per tool,
  * optionally per pattern; the LAST matching rule wins; a tool whose last rule is a plain `deny` is not even
  * offered to the model). `opencode run` has no one to ask, so it rejects every `ask` and ends the session:
- * these rules never leave a decision to `ask`.
+ * these rules never leave a decision to `ask` (docs/opencode-cli.md#agents-and-permissions).
  *
  * Read-only workers get an allow-list: every tool is denied (`*` first), then read, grep, glob and list are
  * allowed; MCP tools and tools OpenCode adds later are denied too. The shell is denied as a whole — a command

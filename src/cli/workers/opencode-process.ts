@@ -2,7 +2,8 @@
  * Runs `opencode run` as a child process: writes the prompt to its stdin and closes it (OpenCode reads a non-terminal
  * stdin to the end and uses it as the message, so the prompt arrives byte for byte — OpenCode re-quotes message
  * arguments that contain spaces, escaping their quotes), hands each JSON event of its stdout to `onEvent`, and sorts
- * its stderr into log lines (kept, for explaining failures) and everything else (shown).
+ * its stderr into log lines (kept, for explaining failures) and everything else (shown). See
+ * docs/opencode-cli.md#opencode-run.
  *
  * Ctrl-C, SIGTERM and SIGHUP are forwarded to OpenCode and waited for, so the caller can still clean up; if it
  * has not exited 10 s later, or on a second signal, it is killed.

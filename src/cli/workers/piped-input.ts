@@ -1,7 +1,8 @@
 /**
  * Input piped to a worker (`git diff | oss-review "review this diff"`) is added to the prompt. OpenCode itself reads
  * its stdin to the end whenever it is not a terminal, so a pipe that stays open (a parent that never closes it)
- * would hang it: the worker reads stdin instead, and OpenCode gets none.
+ * would hang it (docs/opencode-cli.md#opencode-run): the worker reads stdin instead, and OpenCode gets only the
+ * prompt.
  *
  * The rule: a terminal is never read. `--stdin` reads to the end, however long that takes. Otherwise piped input is
  * read when something arrives within the grace period, and then to its end; a pipe that stays silent that long is

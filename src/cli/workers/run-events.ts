@@ -2,7 +2,7 @@
  * What `opencode run --format json` prints on stdout (OpenCode 1.18): one JSON object a line, `type` one of
  * `text` (a finished text part), `tool_use` (a tool call that completed or failed), `step_start`, `step_finish`,
  * `reasoning` and `error` (the session failed). Parsed into a closed union; anything else is `other` and kept,
- * so a line OpenCode adds later is shown rather than lost.
+ * so a line OpenCode adds later is shown rather than lost (docs/opencode-cli.md#opencode-run).
  */
 
 export type ToolStatus = 'completed' | 'error';

@@ -9,7 +9,10 @@ import type { WorkerRole } from './worker-roles.ts';
 
 export type ToolEvent = Extract<RunEvent, { type: 'tool' }>;
 
-/** OpenCode 1.18's error texts for a call it did not run because of its permissions or its tool list. */
+/**
+ * Error texts of a call OpenCode did not run for its permissions or its tool list
+ * (docs/opencode-cli.md#agents-and-permissions).
+ */
 const REFUSAL_ERRORS = [
   /rule which prevents you from using this specific tool call/i,
   /rejected permission to use this specific tool call/i,

@@ -7,7 +7,8 @@
  *     directories in the background) at a loopback stub that answers 404;
  *   - OpenCode Go is the scripted mock upstream, reached through the bridge's own OPENCODE_GO_BASE_URL, which the
  *     workers hand to OpenCode's `opencode-go` provider.
- * Workers run as processes (test/cli/support/worker-entry.ts), so stdin, signals and exit codes are real.
+ * Workers run as processes (test/cli/support/worker-entry.ts), so stdin, signals and exit codes are real. What
+ * OpenCode fetches at start and how it is installed: docs/opencode-cli.md#network-at-start, docs/opencode-cli.md#installing.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
