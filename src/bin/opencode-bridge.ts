@@ -3,7 +3,7 @@
  */
 
 import { parseBridgeRunArgs } from '../cli/daemon/bridge-run-args.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig, retiredVariableWarnings } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { startBridge } from '../runtime/start.ts';
 import { runSelfTest } from '../self-test/run-self-test.ts';
@@ -47,6 +47,8 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  for (const warning of retiredVariableWarnings())
+    process.stderr.write(`opencode-bridge: warning: ${warning}\n`);
   const logger = createLogger({ level: config.logLevel, path: config.logPath });
   const bridge = await startBridge(config, logger, { instanceId: runArgs.instanceId });
   const upstream = withoutCredentials(config.upstream.baseUrl);
