@@ -2,6 +2,7 @@
  * `opencode-bridge`: start the bridge in the foreground. Configuration comes from the environment (README).
  */
 import { startBridge } from '../bridge/start.ts';
+import { startupWarnings } from '../bridge/startup-warnings.ts';
 import { parseBridgeRunArgs } from '../cli/daemon/bridge-run-args.ts';
 import { runSelfTest } from '../cli/self-test/run-self-test.ts';
 import { ConfigError, loadConfig } from '../config.ts';
@@ -47,6 +48,11 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, path: config.logPath });
+  for (const warning of startupWarnings(config)) {
+    logger.warn(warning);
+    // Also on stderr when the log goes to a file, so the terminal that started the bridge sees it.
+    if (config.logPath) process.stderr.write(`opencode-bridge: warning: ${warning}\n`);
+  }
   const bridge = await startBridge(config, logger, { instanceId: runArgs.instanceId });
   const upstream = withoutCredentials(config.upstream.baseUrl);
   logger.info({ url: bridge.url, upstream, version: VERSION }, 'bridge listening');

@@ -2,12 +2,48 @@
  * Start-up defaults that users rely on: the generated local token, the non-streaming upstream mode, and logs
  * that never contain a key.
  */
-import { statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { textReply } from '../mock-upstream/index.ts';
 import { BRIDGE_KEY, postResponses, UPSTREAM_KEY, useTestBridges } from '../support/bridge-harness.ts';
 
 const bridge = useTestBridges();
+
+const BRIDGE_BIN = path.join(import.meta.dirname, '..', '..', 'src', 'bin', 'opencode-bridge.ts');
+
+/** Runs the real `opencode-bridge` entry point until it says it is listening; returns what it wrote to stderr. */
+async function startupStderr(env: Record<string, string>): Promise<string> {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'ocb-startup-'));
+  const child = spawn(process.execPath, [BRIDGE_BIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PROXY_PORT: '0',
+      PROXY_API_KEY: BRIDGE_KEY,
+      PROXY_STATE_DB: path.join(stateDir, 'bridge.sqlite3'),
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('listening on')) resolve();
+      });
+      child.on('exit', (code) =>
+        reject(new Error(`the bridge exited (${code}) before listening:\n${stderr}`)),
+      );
+    });
+    return stderr;
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
 
 describe('start-up', () => {
   it('generates a local token (0600) when no key is configured and accepts only that token', async () => {
@@ -73,4 +109,17 @@ describe('start-up', () => {
     expect(t.rawLogs()).not.toContain(UPSTREAM_KEY);
     expect(t.rawLogs()).not.toContain(BRIDGE_KEY);
   });
+
+  it('warns in one line at start, before any request, that every upstream call will fail without a key', async () => {
+    const stderr = await startupStderr({ ALLOW_MISSING_OPENCODE_KEY: '1' });
+    const warnings = stderr.split('\n').filter((line) => line.includes('OPENCODE_GO_API_KEY'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/without OPENCODE_GO_API_KEY.*every upstream call .* will fail/);
+  }, 30_000);
+
+  it('starts without that warning when the key is set', async () => {
+    const stderr = await startupStderr({ OPENCODE_GO_API_KEY: UPSTREAM_KEY });
+    expect(stderr).toContain('listening on');
+    expect(stderr).not.toContain('will fail');
+  }, 30_000);
 });
