@@ -9,7 +9,7 @@ import { routePath } from 'hono/route';
 import type { BridgeDeps } from '../bridge/deps.ts';
 import { asBridgeError, BridgeError, toOpenAIErrorBody } from '../errors.ts';
 import { uniqueId } from '../ids.ts';
-import { healthReport, modelList } from './info-routes.ts';
+import { healthReport, modelsResponse } from './info-routes.ts';
 import { handleCreateResponse, handleGetResponse } from './responses-route.ts';
 import { bearerAuth, hostGuard } from './security.ts';
 
@@ -92,7 +92,9 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
       handleCreateResponse(deps, c.req.raw, c.get('requestId'), c.env?.outgoing),
     );
     app.get(`${prefix}/responses/:id`, (c) => handleGetResponse(deps, c.req.param('id')));
-    app.get(`${prefix}/models`, (c) => c.json(modelList(deps)));
+    app.get(`${prefix}/models`, (c) =>
+      c.json(modelsResponse(deps, { clientVersion: c.req.query('client_version') })),
+    );
     app.all(`${prefix}/responses`, (c) => methodNotAllowed(c.req.method, c.req.path, 'POST'));
     app.all(`${prefix}/models`, (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
   }

@@ -3,6 +3,7 @@
  */
 import type { BridgeDeps } from '../bridge/deps.ts';
 import { usageReport } from '../bridge/usage-accounting.ts';
+import { codexModelsResponse } from '../models/codex-model-info.ts';
 import { withoutCredentials } from '../upstream/upstream-errors.ts';
 import { VERSION } from '../version.ts';
 
@@ -17,8 +18,20 @@ export function modelList(deps: BridgeDeps) {
       upstream_model: model.upstreamModel,
       family: model.family,
       wire: model.wire,
+      context_window: model.contextWindow,
+      max_output_tokens: model.maxOutputTokens,
     })),
   };
+}
+
+/**
+ * GET /v1/models answers two clients. Codex asks with `?client_version=<its version>` (with command auth or
+ * `requires_openai_auth`) and decodes only its own catalog shape, `{"models": [ModelInfo…]}`; an OpenAI list makes
+ * it warn "failed to decode models response" and run our models on fallback metadata. Everyone else gets the
+ * OpenAI list.
+ */
+export function modelsResponse(deps: BridgeDeps, query: { clientVersion: string | undefined }) {
+  return query.clientVersion === undefined ? modelList(deps) : codexModelsResponse(deps.catalog.list());
 }
 
 export function healthReport(deps: BridgeDeps) {

@@ -96,6 +96,31 @@ describe('start-up', () => {
     expect(ids).toContain('opencode-go/kimi-k2.6');
   });
 
+  it("answers Codex's /models?client_version=… in Codex's catalog shape, and everyone else with the OpenAI list", async () => {
+    const t = await bridge({});
+    const auth = { authorization: `Bearer ${BRIDGE_KEY}` };
+    const codex = (await (
+      await fetch(`${t.baseUrl}/models?client_version=0.169.0`, { headers: auth })
+    ).json()) as {
+      models: Array<Record<string, unknown>>;
+    };
+    expect(codex.models.find((model) => model.slug === 'ocg-deepseek-v4-pro')).toMatchObject({
+      context_window: 1_000_000,
+      apply_patch_tool_type: 'freeform',
+      shell_type: 'unified_exec',
+    });
+    const openai = (await (await fetch(`${t.baseUrl}/models`, { headers: auth })).json()) as {
+      object: string;
+      data: Array<Record<string, unknown>>;
+    };
+    expect(openai.object).toBe('list');
+    expect(openai.data.find((model) => model.id === 'ocg-kimi-k2.6')).toMatchObject({
+      object: 'model',
+      context_window: 262_144,
+      max_output_tokens: 65_536,
+    });
+  });
+
   it('never writes the upstream or client key into the logs of a full run', async () => {
     const t = await bridge({});
     t.upstream.enqueue(textReply('done'));
