@@ -140,11 +140,11 @@ describe('start-up', () => {
     const warnings = stderr.split('\n').filter((line) => line.includes('OPENCODE_GO_API_KEY'));
     expect(warnings).toHaveLength(1);
     expect(warnings[0]).toMatch(/without OPENCODE_GO_API_KEY.*every upstream call .* will fail/);
-  }, 30_000);
+  }, 120_000);
 
   it('starts without that warning when the key is set', async () => {
     const stderr = await startupStderr({ OPENCODE_GO_API_KEY: UPSTREAM_KEY });
     expect(stderr).toContain('listening on');
     expect(stderr).not.toContain('will fail');
-  }, 30_000);
+  }, 120_000);
 });
