@@ -4,15 +4,17 @@
  * parent's questions over IPC: memory (after a full GC when --expose-gc is on), CPU time, limiter state, and the
  * clock its CPU profile uses (to cut a profile down to a measured window).
  */
-import { startBridge } from '../src/bridge/start.ts';
+
 import { loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/logger.ts';
+import { startBridge } from '../src/runtime/start.ts';
 
 export type ChildQuestion =
   | { id: number; type: 'memory'; gc: boolean }
   | { id: number; type: 'cpu' }
   | { id: number; type: 'limiter' }
   | { id: number; type: 'clock' }
+  | { id: number; type: 'dashboard' }
   | { id: number; type: 'flush' }
   | { id: number; type: 'stop' };
 
@@ -38,6 +40,12 @@ function answer(question: ChildQuestion): unknown {
     case 'clock':
       // Microseconds on the monotonic clock V8's CPU profiler stamps its samples with.
       return Number(process.hrtime.bigint() / 1000n);
+    case 'dashboard':
+      return {
+        subscribers: bridge.dashboard.push.subscribers,
+        messagesSent: bridge.dashboard.push.messagesSent,
+        busyMs: bridge.dashboard.push.busyMs,
+      };
     case 'flush':
     case 'stop':
       return undefined;

@@ -3,7 +3,7 @@
  */
 import type { PacedPlan } from './chat-chunks.ts';
 
-export const SECTIONS = ['ttfb', 'throughput', 'concurrency', 'burst', 'big'] as const;
+export const SECTIONS = ['ttfb', 'throughput', 'concurrency', 'burst', 'big', 'soak', 'dashboard'] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchSettings {
@@ -17,9 +17,12 @@ export interface BenchSettings {
   concurrency: { levels: number[]; plan: PacedPlan; rampMs: number; profileStreams: number };
   burst: { requests: number; plan: PacedPlan; smallQueue: number };
   big: { historyItems: number; targetBytes: number; pureRuns: number; endToEndRuns: number };
+  soak: { rounds: number; requestsPerRound: number; inFlight: number };
+  /** Paced streams per round and rounds of each kind (no page / page open), same paced plan as concurrency. */
+  dashboard: { streams: number; rounds: number };
 }
 
-const USAGE = `Usage: node bench/run.ts [--quick] [--profile] [--only=ttfb,throughput,concurrency,burst,big] [--out=DIR]
+const USAGE = `Usage: node bench/run.ts [--quick] [--profile] [--only=ttfb,throughput,concurrency,burst,big,soak,dashboard] [--out=DIR]
   --quick    small N everywhere (about 30 s)
   --profile  also run the throughput flood and one paced level with the bridge under --cpu-prof, and summarise
   --only     run only these sections
@@ -74,6 +77,10 @@ export function parseArgs(args: readonly string[], defaultOutDir: string): Bench
     big: quick
       ? { historyItems: 500, targetBytes: 2_000_000, pureRuns: 5, endToEndRuns: 3 }
       : { historyItems: 500, targetBytes: 2_000_000, pureRuns: 30, endToEndRuns: 15 },
+    soak: quick
+      ? { rounds: 4, requestsPerRound: 250, inFlight: 4 }
+      : { rounds: 10, requestsPerRound: 1000, inFlight: 4 },
+    dashboard: quick ? { streams: 100, rounds: 2 } : { streams: 100, rounds: 10 },
   };
 }
 

@@ -35,7 +35,7 @@ export function benchLookup(carrier: ReasoningCarrier, store: BridgeStore, scope
 }
 
 export function memoryStore(): BridgeStore {
-  return openStore(':memory:', { ttlSeconds: 3600, maxRows: 50_000 });
+  return openStore(':memory:', { ttlSeconds: 3600, maxRows: 50_000, maxBytes: 2 ** 30 });
 }
 
 export function resolveBenchModel(model = BENCH_MODEL): ResolvedModel {

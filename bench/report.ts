@@ -9,7 +9,9 @@ import type { BenchResults } from './results.ts';
 import type { BigRequestResult } from './sections/big-request.ts';
 import type { BurstResult } from './sections/burst.ts';
 import type { ConcurrencyLevel, ConcurrencyResult } from './sections/concurrency.ts';
+import { dashboardSection } from './sections/dashboard.ts';
 import type { ProfileResult, ProfileRun } from './sections/profile.ts';
+import type { SoakResult } from './sections/soak.ts';
 import type { ThroughputResult } from './sections/throughput.ts';
 import type { TtfbResult } from './sections/ttfb.ts';
 
@@ -19,9 +21,10 @@ export const TARGETS = {
   chunksPerSecond: 100_000,
   heapPerStreamKiB: 64,
   concurrentStreams: 1000,
+  soakHeapGrowthMiB: 5,
 } as const;
 
-type Cell = string | number | undefined;
+export type Cell = string | number | undefined;
 
 function cell(value: Cell, digits = 2): string {
   if (value === undefined) return '';
@@ -238,6 +241,21 @@ function bigSection(result: BigRequestResult): string {
   ].join('\n');
 }
 
+function soakSection(result: SoakResult): string {
+  const served = result.rounds.at(-1)?.requests ?? 0;
+  const rows = [result.baseline, ...result.rounds].map((round): Cell[] => [
+    round.requests,
+    round.heapUsedMiB,
+    round.heapUsedMiB - result.baseline.heapUsedMiB,
+    round.rssMiB,
+  ]);
+  return [
+    `5. Soak: ${served.toLocaleString('en-US')} streaming requests (${(result.payloadBytes / 1000).toFixed(0)} KB Codex turn, ${result.inFlight} in flight), bridge memory after a full GC per round (goal: heap growth ≤ ${TARGETS.soakHeapGrowthMiB} MiB)`,
+    table(['requests', 'heap MiB', 'growth MiB', 'RSS MiB'], rows),
+    `   heap growth ${cell(result.heapGrowthMiB)} MiB = ${cell(result.heapPerRequestKiB, 3)} KiB per request (from the first round on: ${cell(result.steadyHeapPerRequestKiB, 3)} KiB per request); errors ${result.errors}${result.firstError ? ` (first: ${result.firstError})` : ''}; goal ${verdict(result.errors === 0 && result.heapGrowthMiB <= TARGETS.soakHeapGrowthMiB)}`,
+  ].join('\n');
+}
+
 function profileRun(run: ProfileRun): string {
   return [
     `Profile: ${run.workload} (while profiled: ${cell(run.chunksPerSecond)} chunks/s, ${cell(run.cpuMsPer1k)} CPU ms / 1k chunks)`,
@@ -262,6 +280,8 @@ export function formatReport(results: BenchResults): string {
   if (sections.concurrency) parts.push(concurrencySection(sections.concurrency));
   if (sections.burst) parts.push(burstSection(sections.burst));
   if (sections.big) parts.push(bigSection(sections.big));
+  if (sections.soak) parts.push(soakSection(sections.soak));
+  if (sections.dashboard) parts.push(dashboardSection(sections.dashboard));
   if (sections.profile) parts.push(profileSection(sections.profile));
   return `${parts.join('\n\n')}\n`;
 }

@@ -9,7 +9,9 @@ import type { BenchSettings } from './options.ts';
 import type { BigRequestResult } from './sections/big-request.ts';
 import type { BurstResult } from './sections/burst.ts';
 import type { ConcurrencyResult } from './sections/concurrency.ts';
+import type { DashboardResult } from './sections/dashboard.ts';
 import type { ProfileResult } from './sections/profile.ts';
+import type { SoakResult } from './sections/soak.ts';
 import type { ThroughputResult } from './sections/throughput.ts';
 import type { TtfbResult } from './sections/ttfb.ts';
 
@@ -42,6 +44,8 @@ export interface BenchResults {
     burst?: BurstResult;
     big?: BigRequestResult;
     profile?: ProfileResult;
+    soak?: SoakResult;
+    dashboard?: DashboardResult;
   };
 }
 

@@ -18,7 +18,9 @@ import { type BenchResults, describeMachine, describeSource, writeResults } from
 import { runBigRequest } from './sections/big-request.ts';
 import { runBurst } from './sections/burst.ts';
 import { runConcurrency } from './sections/concurrency.ts';
+import { runDashboard } from './sections/dashboard.ts';
 import { runProfile } from './sections/profile.ts';
+import { runSoak } from './sections/soak.ts';
 import { runThroughput } from './sections/throughput.ts';
 import { runTtfb } from './sections/ttfb.ts';
 import { keepAliveAgent } from './sse-client.ts';
@@ -35,6 +37,8 @@ async function runSections(ctx: BenchContext, results: BenchResults): Promise<vo
   if (sections.includes('concurrency')) results.sections.concurrency = await runConcurrency(ctx);
   if (sections.includes('burst')) results.sections.burst = await runBurst(ctx);
   if (sections.includes('big')) results.sections.big = await runBigRequest(ctx);
+  if (sections.includes('soak')) results.sections.soak = await runSoak(ctx);
+  if (sections.includes('dashboard')) results.sections.dashboard = await runDashboard(ctx);
 }
 
 async function main(settings: BenchSettings): Promise<void> {

@@ -20,7 +20,7 @@ function problemsOf(env: Record<string, string | undefined>): ConfigError {
   throw new Error('expected a ConfigError');
 }
 
-describe('loadConfig defaults (ENV.md)', () => {
+describe('loadConfig defaults (the README configuration tables)', () => {
   const config = load();
 
   it('listens on 127.0.0.1:4000', () => {
@@ -187,6 +187,15 @@ describe('loadConfig: invalid values', () => {
 
   it('says where in MODEL_MAP_JSON the shape is wrong', () => {
     expect(problemsOf({ ...KEY, MODEL_MAP_JSON: '{"my-coder": 42}' }).problems[0]).toContain('my-coder');
+  });
+
+  it('accepts per-model caps up to 1000 and says the range when one is above it (README)', () => {
+    expect(load({ MODEL_CONCURRENCY_JSON: '{"kimi-k2.6": 1000}' }).resilience.concurrency.perModel).toEqual({
+      'kimi-k2.6': 1000,
+    });
+    expect(problemsOf({ ...KEY, MODEL_CONCURRENCY_JSON: '{"kimi-k2.6": 1001}' }).problems[0]).toContain(
+      'an integer cap from 1 to 1000',
+    );
   });
 
   it('reports every problem at once', () => {

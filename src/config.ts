@@ -1,11 +1,12 @@
 /**
  * The one place that reads the environment. `loadConfig` turns variables into a typed, validated Config once, at
- * start; an invalid value fails with a message naming the variable. Names follow ../shared/reference/ENV.md.
+ * start; an invalid value fails with a message naming the variable. Names and defaults keep the original bridge's
+ * where it had one; README.md lists them all.
  */
 import path from 'node:path';
 import { z } from 'zod';
 import type { ModelMapEntry } from './models/catalog.ts';
-import { DEFAULT_FALLBACKS, type FallbackMap } from './upstream/resilience/fallback.ts';
+import { DEFAULT_FALLBACKS, type FallbackMap } from './models/fallbacks.ts';
 
 export type GptModelStrategy = 'error' | 'oss' | 'openai';
 
@@ -27,6 +28,7 @@ export interface Config {
     dir: string;
     ttlSeconds: number;
     maxRows: number;
+    maxBytes: number;
   };
   logPath: string | undefined;
   logLevel: 'trace' | 'debug' | 'info' | 'warn' | 'error';
@@ -117,7 +119,9 @@ const fallbackMapSchema = z.record(
   z.string().min(1),
   z.union([z.string().min(1), z.array(z.string().min(1))]),
 );
-const concurrencySchema = z.record(z.string().min(1), z.number().int().min(1).max(1000));
+/** Per-model caps: 1 to 1000 (README states the range). */
+const MAX_MODEL_CAP = 1000;
+const concurrencySchema = z.record(z.string().min(1), z.number().int().min(1).max(MAX_MODEL_CAP));
 
 const modelMapSchema = z.record(
   z.string().min(1),
@@ -279,6 +283,11 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
       dir: path.dirname(dbPath),
       ttlSeconds: read.number('PROXY_STATE_TTL_SECONDS', 7 * 24 * 3600, { min: 60, max: 365 * 24 * 3600 }),
       maxRows: read.number('PROXY_STATE_MAX_ROWS', 50_000, { min: 100, max: 10_000_000, integer: true }),
+      maxBytes: read.number('PROXY_STATE_MAX_BYTES', 256 * 2 ** 20, {
+        min: 2 ** 20,
+        max: 2 ** 40,
+        integer: true,
+      }),
     },
     logPath: read.string('PROXY_LOG_PATH'),
     logLevel: read.oneOf('PROXY_LOG_LEVEL', ['trace', 'debug', 'info', 'warn', 'error'] as const, 'info'),
@@ -308,7 +317,7 @@ export function loadConfig(env: Env = process.env, cwd = process.cwd()): Config 
         perModel: read.json(
           'MODEL_CONCURRENCY_JSON',
           concurrencySchema,
-          'a map of upstream model to a positive integer cap',
+          'a map of upstream model to an integer cap from 1 to 1000',
           { ...DEFAULT_MODEL_CONCURRENCY },
         ),
         queueMax: read.number('UPSTREAM_QUEUE_MAX', 64, { min: 0, max: 100_000, integer: true }),

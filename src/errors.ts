@@ -13,6 +13,20 @@ export type ErrorType =
   | 'server_error'
   | 'upstream_error';
 
+/**
+ * What the upstream said, kept apart from the bridge's own words. The client gets it inside the message (it is
+ * about the client's own request), but logs leave its text out unless PROXY_LOG_BODIES=1: upstream errors quote
+ * the request they reject, prompt and tool content included.
+ */
+export interface UpstreamReply {
+  /** The upstream's HTTP status, when it answered with one. */
+  status?: number;
+  type?: string;
+  code?: string;
+  /** The upstream's words exactly as they appear in the message. */
+  text: string;
+}
+
 export interface BridgeErrorInit {
   status: number;
   code: string;
@@ -21,6 +35,7 @@ export interface BridgeErrorInit {
   param?: string | null;
   /** Seconds the client should wait before retrying; always set on a 429 so Codex retries. */
   retryAfterSeconds?: number;
+  upstream?: UpstreamReply;
 }
 
 export class BridgeError extends Error {
@@ -29,6 +44,7 @@ export class BridgeError extends Error {
   readonly type: ErrorType;
   readonly param: string | null;
   readonly retryAfterSeconds: number | undefined;
+  readonly upstream: UpstreamReply | undefined;
 
   constructor(init: BridgeErrorInit) {
     super(init.message);
@@ -38,6 +54,7 @@ export class BridgeError extends Error {
     this.type = init.type ?? defaultTypeForStatus(init.status);
     this.param = init.param ?? null;
     this.retryAfterSeconds = init.retryAfterSeconds;
+    this.upstream = init.upstream;
   }
 }
 
@@ -67,10 +84,10 @@ export function asBridgeError(error: unknown): BridgeError {
 }
 
 /**
- * The `response.failed` error for a stream that already started. Codex acts on the code (CODEX-CLIENT.md §9):
- * `rate_limit_exceeded` is retried after the delay parsed from "try again in N s"; `insufficient_quota` and
- * `context_length_exceeded` stop the turn with their own message; `invalid_prompt` shows ours verbatim; anything
- * else is retried as a server error.
+ * The `response.failed` error for a stream that already started. Codex acts on the code
+ * (docs/codex-client.md#error-codes): `rate_limit_exceeded` is retried after the delay parsed from "try again in
+ * N s"; `insufficient_quota` and `context_length_exceeded` stop the turn with their own message; `invalid_prompt`
+ * shows ours verbatim; anything else is retried as a server error.
  */
 export function toResponseFailure(error: BridgeError): { code: string; message: string } {
   if (error.code === 'insufficient_quota' || error.code === 'context_length_exceeded') {

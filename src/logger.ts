@@ -2,6 +2,8 @@
  * JSON logs with pino, to PROXY_LOG_PATH or stderr. Secrets never reach a log line: auth headers and key-like
  * fields are redacted by path, and request bodies are not logged at all.
  */
+import { fchmodSync, fstatSync, mkdirSync, openSync } from 'node:fs';
+import path from 'node:path';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
@@ -61,9 +63,23 @@ function terminalStream(): { write(chunk: string): void } {
   };
 }
 
+/**
+ * The log file, mode 0600 like the bridge's other private files (a log line names models, paths and errors), with
+ * its directory created; a regular file that already exists wider is tightened (a device such as /dev/null is
+ * left alone). Opened here, synchronously, rather than by the destination in the background: a bridge that exits
+ * right after starting (its port taken) must still be able to flush, and an unopenable path fails the start at
+ * once with a clear error.
+ */
+export function openLogFile(file: string): number {
+  mkdirSync(path.dirname(file), { recursive: true });
+  const fd = openSync(file, 'a', 0o600);
+  if (fstatSync(fd).isFile()) fchmodSync(fd, 0o600);
+  return fd;
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.path
-    ? pino.destination({ dest: options.path, mkdir: true, sync: false })
+    ? pino.destination({ fd: openLogFile(options.path), sync: false })
     : process.stderr.isTTY
       ? terminalStream()
       : pino.destination(2);
@@ -76,9 +92,4 @@ export function createLogger(options: LoggerOptions): Logger {
     },
     destination,
   );
-}
-
-/** A logger that drops everything: for tests and library use. */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
 }

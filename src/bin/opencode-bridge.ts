@@ -1,12 +1,12 @@
 /**
  * `opencode-bridge`: start the bridge in the foreground. Configuration comes from the environment (README).
  */
-import { startBridge } from '../bridge/start.ts';
-import { startupWarnings } from '../bridge/startup-warnings.ts';
 import { parseBridgeRunArgs } from '../cli/daemon/bridge-run-args.ts';
-import { runSelfTest } from '../cli/self-test/run-self-test.ts';
 import { ConfigError, loadConfig } from '../config.ts';
 import { createLogger } from '../logger.ts';
+import { startBridge } from '../runtime/start.ts';
+import { startupWarnings } from '../runtime/startup-warnings.ts';
+import { runSelfTest } from '../self-test/run-self-test.ts';
 import { withoutCredentials } from '../upstream/upstream-errors.ts';
 import { VERSION } from '../version.ts';
 
@@ -48,12 +48,12 @@ async function main(): Promise<void> {
     throw error;
   }
   const logger = createLogger({ level: config.logLevel, path: config.logPath });
-  for (const warning of startupWarnings(config)) {
-    logger.warn(warning);
-    // Also on stderr when the log goes to a file, so the terminal that started the bridge sees it.
-    if (config.logPath) process.stderr.write(`opencode-bridge: warning: ${warning}\n`);
-  }
   const bridge = await startBridge(config, logger, { instanceId: runArgs.instanceId });
+  // Once it is up, before the first request: one line on stderr (where the log goes too, unless to a file).
+  for (const warning of startupWarnings(config)) {
+    process.stderr.write(`opencode-bridge: warning: ${warning}\n`);
+    if (config.logPath) logger.warn(warning);
+  }
   const upstream = withoutCredentials(config.upstream.baseUrl);
   logger.info({ url: bridge.url, upstream, version: VERSION }, 'bridge listening');
   process.stderr.write(`opencode-bridge ${VERSION} listening on ${bridge.url}/v1 (upstream ${upstream})\n`);
@@ -82,14 +82,18 @@ async function main(): Promise<void> {
   process.on('SIGTERM', () => stop('SIGTERM'));
 }
 
+/** Why the bridge could not start, in one line. */
+function startFailure(error: unknown): string {
+  const failure = error as NodeJS.ErrnoException & { address?: string; port?: number };
+  const where = failure?.address ? ` (${failure.address}:${failure.port})` : '';
+  if (failure?.code === 'EADDRINUSE')
+    return `the port is already in use${where} (is another bridge running?). Set PROXY_PORT.`;
+  if (failure?.code === 'EACCES' && failure.syscall === 'listen')
+    return `no permission to listen${where}. Set PROXY_PORT to a port above 1023.`;
+  return `failed to start: ${(error instanceof Error ? error.message : String(error)).split('\n')[0]}`;
+}
+
 main().catch((error: unknown) => {
-  const code = (error as NodeJS.ErrnoException)?.code;
-  if (code === 'EADDRINUSE') {
-    process.stderr.write(
-      'opencode-bridge: the port is already in use (is another bridge running?). Set PROXY_PORT.\n',
-    );
-  } else {
-    process.stderr.write(`opencode-bridge: failed to start: ${(error as Error)?.stack ?? String(error)}\n`);
-  }
+  process.stderr.write(`opencode-bridge: ${startFailure(error)}\n`);
   process.exit(1);
 });

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { GuardrailsConfig } from '../config.ts';
 import { parseInputItems } from '../responses/input-items.ts';
+import { compactToolOutput } from '../translate/compact-output.ts';
 import type { HeldCall } from '../translate/stream.ts';
-import { compactToolOutput } from './compact-output.ts';
 import { callKey, historyFacts, mayChangeState } from './history-facts.ts';
 import { isNonTerminalAnswer } from './intent.ts';
 import { planGuardrails } from './plan.ts';

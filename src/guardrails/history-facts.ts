@@ -29,7 +29,7 @@ function lastUserMessage(items: readonly InputItem[]): number {
 
 /**
  * Codex's own compaction turn: the full history plus a last user message asking for a handoff summary
- * (CODEX-CLIENT.md, "compaction"). Not agent work, so no guardrail or mode applies to it.
+ * (docs/codex-client.md#compaction). Not agent work, so no guardrail or mode applies to it.
  */
 export function isCompactionRequest(items: readonly InputItem[]): boolean {
   return messageText(items[lastUserMessage(items)]).includes('CONTEXT CHECKPOINT COMPACTION');

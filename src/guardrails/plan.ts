@@ -4,19 +4,8 @@
  */
 import type { GuardrailsConfig } from '../config.ts';
 import type { InputItem } from '../responses/input-items.ts';
-import type { CompactionLimits } from './compact-output.ts';
+import type { RequestGuardrails } from '../translate/request.ts';
 import { callKey, historyFacts, isCompactionRequest } from './history-facts.ts';
-
-/** What the request translation applies. */
-export interface RequestGuardrails {
-  compaction: CompactionLimits | undefined;
-  /** Added to the system prompt, each marked as the bridge's. */
-  instructions: string[];
-  /** The tool-turn budget is spent: this call has no tools. */
-  withdrawTools: boolean;
-  /** Ask for one call at a time. */
-  serialToolCalls: boolean;
-}
 
 /** What the run applies to the model's answer. */
 export interface ResponseGuardrails {

@@ -2,9 +2,8 @@
  * What to do when one upstream call of a guarded request has ended: pass its tool calls on (minus duplicates of
  * calls already answered, and minus calls over the per-turn cap), re-ask the model once with a note (it only
  * repeated calls, or only announced what it would do), or end the response incomplete with the reason. A task
- * mode's checks come first (no_tool_exact: the answer against its required exact form, src/modes). Pure.
+ * mode's answer check comes first (no_tool_exact's exact form, src/modes, handed in by the pipeline). Pure.
  */
-import { decideExactOutput } from '../modes/exact-output.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import type { HeldCall } from '../translate/stream.ts';
 import { customToolInput } from '../translate/stream-items.ts';
@@ -31,9 +30,12 @@ export type SegmentDecision =
       why: string;
     };
 
-/** Checks a task mode adds (src/modes): no_tool_exact's required answer. */
+/** A task mode's own verdict on an ended segment (src/modes: no_tool_exact's required answer). */
+export type AnswerCheck = (segment: EndedSegment, alreadyReasked: boolean) => SegmentDecision;
+
+/** Checks beyond the guardrails' own. */
 export interface SegmentChecks {
-  exactOutput?: string;
+  answerCheck?: AnswerCheck;
   /** The turn offered no tools (budget spent, a mode's no-tools turn, STRIP_TOOLS): any call is not run. */
   noTools?: boolean;
 }
@@ -60,7 +62,7 @@ export function decideSegment(
   alreadyReasked: boolean,
   checks: SegmentChecks = {},
 ): SegmentDecision {
-  if (checks.exactOutput !== undefined) return decideExactOutput(segment, checks.exactOutput, alreadyReasked);
+  if (checks.answerCheck) return checks.answerCheck(segment, alreadyReasked);
   if (checks.noTools && segment.calls.length > 0) return decideCallsWithoutTools(segment, alreadyReasked);
   if (segment.calls.length > 0) {
     const earlier = (call: HeldCall) => guardrails.answeredCalls?.get(keyOf(call));

@@ -13,7 +13,7 @@ export interface BuiltInModel {
   wire: Wire;
   contextWindow: number;
   maxOutputTokens: number;
-  /** Approximate OpenCode Go request limit per 5-hour window (ENV.md), when known. */
+  /** Approximate OpenCode Go request limit per 5-hour window (docs/providers.md#usage-limits), when known. */
   fiveHourRequestLimit?: number;
 }
 

@@ -2,8 +2,8 @@
  * What Codex needs to know about a model the bridge serves, in Codex's own shape (`ModelInfo`, codex-rs/protocol
  * `openai_models.rs`): the answer to its `GET /models?client_version=…` and the entries of the catalog
  * `codex-oss install` writes. One source, so the two can never disagree. Without it Codex falls back to default
- * metadata: a wrong context window (compaction at the wrong time) and no apply_patch tool. docs/codex-models.md
- * says which fields Codex reads and what it does with them.
+ * metadata: a wrong context window (compaction at the wrong time) and no apply_patch tool. Which fields Codex reads
+ * and why each has its value: docs/codex-client.md#the-models-call.
  */
 import type { ListedModel } from './catalog.ts';
 import { BASE_INSTRUCTIONS } from './codex-base-instructions.ts';

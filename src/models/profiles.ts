@@ -1,6 +1,6 @@
 /**
  * What each upstream model family needs from a Chat Completions request. Every model quirk lives here; nothing
- * else in the code branches on a model name. Sources for each rule: ../shared/reference/PROTOCOL.md §3.
+ * else in the code branches on a model name. The reason and source of each rule: docs/providers.md#model-profiles.
  */
 
 export type Family = 'deepseek' | 'kimi' | 'glm' | 'qwen' | 'minimax' | 'generic';

@@ -5,6 +5,7 @@ import type { HeldCall } from '../translate/stream.ts';
 import {
   decideExactOutput,
   exactMismatchNote,
+  exactOutputCheck,
   exactOutputInstruction,
   matchesExactOutput,
 } from './exact-output.ts';
@@ -74,11 +75,15 @@ describe('exact output', () => {
   it('is what decideSegment applies when a mode asks for an exact output', () => {
     const response = INACTIVE_PLAN.response;
     expect(
-      decideSegment(segment('I will now answer.'), response, false, { exactOutput: 'I will now answer.' }),
+      decideSegment(segment('I will now answer.'), response, false, {
+        answerCheck: exactOutputCheck('I will now answer.'),
+      }),
     ).toMatchObject({
       kind: 'finish',
     });
-    expect(decideSegment(segment('nope'), response, true, { exactOutput: 'OK' })).toMatchObject({
+    expect(
+      decideSegment(segment('nope'), response, true, { answerCheck: exactOutputCheck('OK') }),
+    ).toMatchObject({
       kind: 'incomplete',
       reason: 'exact_output_mismatch',
     });

@@ -5,7 +5,7 @@
  * response incomplete (`exact_output_mismatch`). Pure.
  */
 
-import type { EndedSegment, SegmentDecision } from '../guardrails/segment.ts';
+import type { AnswerCheck, EndedSegment, SegmentDecision } from '../guardrails/segment.ts';
 import type { InputItem } from '../responses/input-items.ts';
 
 export function exactOutputInstruction(exact: string): string {
@@ -37,6 +37,11 @@ export function exactMismatchNote(answer: string, exact: string): string {
     `${at + 1} on (expected ${excerpt(want)}, got ${excerpt(got)}). Reply again with exactly the required text ` +
     'from the instruction, and nothing else.'
   );
+}
+
+/** The answer check of an exact-output task, for the guardrails' segment decision. */
+export function exactOutputCheck(exact: string): AnswerCheck {
+  return (segment, alreadyReasked) => decideExactOutput(segment, exact, alreadyReasked);
 }
 
 /** The segment decision for an exact-output task (its answer is final text: tool calls are never forwarded). */

@@ -165,8 +165,8 @@ function parseAgentMessage(item: Json, path: string): InputItem {
 /**
  * Codex runs `tool_search` itself (`execution: "client"`) and sends the call and its result back in the history
  * (codex-rs/protocol `ResponseItem::ToolSearchCall` / `ToolSearchOutput`): the call's `arguments` is a JSON object,
- * the output's `tools` the definitions found. A search OpenAI's servers ran has no call id and nothing an open
- * model can use.
+ * the output's `tools` the definitions found (docs/codex-client.md#tool_search). A search OpenAI's servers ran has
+ * no call id and nothing an open model can use.
  */
 function parseToolSearchItem(item: Json, path: string): InputItem {
   const callId = optionalString(item, 'call_id');

@@ -1,5 +1,6 @@
 /**
- * Responses API output items, the Response object and the streaming events the bridge emits (PROTOCOL.md §1).
+ * Responses API output items, the Response object and the streaming events the bridge emits
+ * (docs/wire-protocols.md#output-items, docs/wire-protocols.md#event-order).
  */
 
 export interface OutputText {

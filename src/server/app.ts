@@ -1,15 +1,19 @@
 /**
- * The HTTP app: a Hono value that tests can call without a socket (`app.request(...)`). Routes are served both
- * under /v1 (Codex's `base_url = ".../v1"`) and at the root.
+ * The HTTP app: a Hono value, callable without a socket (`app.request(...)`, as src/server/security.test.ts does);
+ * the integration tests serve it on a loopback port instead. Routes are served both under /v1 (Codex's
+ * `base_url = ".../v1"`) and at the root.
  */
 import type { HttpBindings } from '@hono/node-server';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
-import type { BridgeDeps } from '../bridge/deps.ts';
+import type { Dashboard } from '../dashboard/dashboard.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import { asBridgeError, BridgeError, toOpenAIErrorBody } from '../errors.ts';
 import { uniqueId } from '../ids.ts';
+import type { BridgeDeps } from '../pipeline/deps.ts';
 import { healthReport, modelsResponse } from './info-routes.ts';
+import { discardBody } from './request-body.ts';
 import { handleCreateResponse, handleGetResponse } from './responses-route.ts';
 import { bearerAuth, hostGuard } from './security.ts';
 
@@ -17,14 +21,18 @@ type Env = { Variables: { requestId: string }; Bindings: Partial<HttpBindings> }
 
 const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
-function errorResponse(error: BridgeError, requestId: string | undefined): Response {
-  const headers: Record<string, string> = {};
+function errorResponse(
+  error: BridgeError,
+  requestId: string | undefined,
+  extraHeaders: Record<string, string> = {},
+): Response {
+  const headers: Record<string, string> = { ...extraHeaders };
   if (requestId) headers['x-request-id'] = requestId;
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
   return Response.json(toOpenAIErrorBody(error), { status: error.status, headers });
 }
 
-export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
+export function createApp(deps: BridgeDeps, apiKey: string, dashboard?: Dashboard): Hono<Env> {
   const app = new Hono<Env>();
   const { config, logger } = deps;
 
@@ -32,6 +40,11 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
     const bridgeError = asBridgeError(error);
     if (bridgeError.status >= 500 && !(error instanceof BridgeError)) {
       logger.error({ requestId: c.get('requestId'), err: error }, 'unhandled error');
+    } else if (bridgeError.code === 'client_disconnected') {
+      logger.info(
+        { requestId: c.get('requestId'), status: 'client_disconnected' },
+        'client left during upload',
+      );
     }
     return errorResponse(bridgeError, c.get('requestId'));
   });
@@ -70,6 +83,7 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
   );
   app.all('/metrics', (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
   app.all('/health', (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
+  if (dashboard) app.route('/dashboard', dashboardRoutes(dashboard, bearerAuth(apiKey)));
 
   for (const prefix of ['/v1', '']) {
     app.use(`${prefix}/responses`, bearerAuth(apiKey));
@@ -79,12 +93,20 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
       `${prefix}/responses`,
       bodyLimit({
         maxSize: config.server.maxBodyBytes,
-        onError: () => {
-          throw new BridgeError({
+        onError: async (c) => {
+          const tooLarge = new BridgeError({
             status: 413,
             code: 'request_too_large',
             message: `The request body exceeds the bridge's limit of ${config.server.maxBodyBytes} bytes (PROXY_MAX_BODY_BYTES).`,
           });
+          // The client gets to finish its upload (within a bound) so that it reads this answer, not a reset.
+          const declared = Number(c.req.header('content-length') ?? Number.NaN);
+          const drained = await discardBody(
+            c.req.raw.body,
+            Number.isSafeInteger(declared) ? declared : undefined,
+            2 * config.server.maxBodyBytes,
+          );
+          return errorResponse(tooLarge, c.get('requestId'), drained ? {} : { connection: 'close' });
         },
       }),
     );

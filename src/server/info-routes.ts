@@ -1,9 +1,10 @@
 /**
  * GET /health and GET /v1/models.
  */
-import type { BridgeDeps } from '../bridge/deps.ts';
-import { usageReport } from '../bridge/usage-accounting.ts';
 import { codexModelsResponse } from '../models/codex-model-info.ts';
+import type { BridgeDeps } from '../pipeline/deps.ts';
+import { usageReport } from '../pipeline/usage-accounting.ts';
+import type { BreakerSnapshot } from '../upstream/resilience/circuit-breaker.ts';
 import { withoutCredentials } from '../upstream/upstream-errors.ts';
 import { VERSION } from '../version.ts';
 
@@ -27,17 +28,45 @@ export function modelList(deps: BridgeDeps) {
 /**
  * GET /v1/models answers two clients. Codex asks with `?client_version=<its version>` (with command auth or
  * `requires_openai_auth`) and decodes only its own catalog shape, `{"models": [ModelInfo…]}`; an OpenAI list makes
- * it warn "failed to decode models response" and run our models on fallback metadata. Everyone else gets the
- * OpenAI list.
+ * it warn "failed to decode models response" and run our models on fallback metadata
+ * (docs/codex-client.md#the-models-call). Everyone else gets the OpenAI list.
  */
 export function modelsResponse(deps: BridgeDeps, query: { clientVersion: string | undefined }) {
   return query.clientVersion === undefined ? modelList(deps) : codexModelsResponse(deps.catalog.list());
 }
 
+function stateReport(deps: BridgeDeps) {
+  const { dbPath, maxBytes, maxRows } = deps.config.state;
+  const stats = deps.store.stats();
+  return {
+    db_path: dbPath,
+    bytes: stats.bytes,
+    max_bytes: maxBytes,
+    rows: stats.rows,
+    max_rows_per_table: maxRows,
+  };
+}
+
+/**
+ * A model's breaker as /health shows it: when it lets a request through again (the same wait a refused client is
+ * told) and the failure that counted last, so an open breaker says why it opened.
+ */
+function circuitReport(breaker: BreakerSnapshot | undefined, cooldownSeconds: number, now: number) {
+  return {
+    state: breaker?.state ?? 'closed',
+    consecutive_failures: breaker?.consecutiveFailures ?? 0,
+    last_failure: breaker?.lastFailure ?? null,
+    cooldown_seconds: cooldownSeconds,
+    retry_at: breaker?.retryAt ? new Date(breaker.retryAt).toISOString() : null,
+    retry_in_seconds: breaker?.retryAt ? Math.max(0, Math.ceil((breaker.retryAt - now) / 1000)) : null,
+  };
+}
+
 export function healthReport(deps: BridgeDeps) {
   const { config } = deps;
   const { resilience } = config;
-  const breakers = deps.breakers.snapshot();
+  const now = Date.now();
+  const breakers = deps.breakers.snapshot(now);
   const limiter = deps.limiter.stats();
   const models = new Map<string, Record<string, unknown>>();
   for (const model of deps.catalog.list()) {
@@ -47,13 +76,7 @@ export function healthReport(deps: BridgeDeps) {
       family: model.family,
       wire: model.wire,
       status: breaker && breaker.state !== 'closed' ? `degraded: circuit ${breaker.state}` : 'available',
-      circuit: breaker
-        ? {
-            state: breaker.state,
-            consecutive_failures: breaker.consecutiveFailures,
-            retry_at: breaker.retryAt ? new Date(breaker.retryAt).toISOString() : null,
-          }
-        : { state: 'closed', consecutive_failures: 0, retry_at: null },
+      circuit: circuitReport(breaker, resilience.breaker.cooldownSeconds, now),
       active_requests: limiter.activeByModel[model.upstreamModel] ?? 0,
       concurrency_cap: deps.limiter.capFor(model.upstreamModel),
     });
@@ -70,8 +93,8 @@ export function healthReport(deps: BridgeDeps) {
       stream: config.upstream.stream,
       key_configured: !!config.upstream.apiKey,
     },
-    // Where conversation state lives, so `codex-oss doctor` can warn when it would not survive a reboot.
-    state: { db_path: config.state.dbPath },
+    // Where conversation state lives, so `codex-oss doctor` can warn when it would not survive a reboot; how full it is.
+    state: stateReport(deps),
     models: [...models.values()],
     usage: usageReport(deps),
     concurrency: {

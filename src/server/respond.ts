@@ -8,10 +8,10 @@
 
 import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
-import type { OssRun } from '../bridge/oss-run.ts';
 import { asBridgeError, BridgeError } from '../errors.ts';
+import type { OssRun } from '../pipeline/oss-run.ts';
 import type { ResponseEvent } from '../responses/output.ts';
-import { formatSseEvents, SSE_HEADERS } from './sse.ts';
+import { formatSseEvents, SSE_HEADERS } from '../responses/sse.ts';
 import { nodeSink, type SseSink, webSink } from './sse-sink.ts';
 
 type Settled = { ok: true } | { ok: false; error: unknown };

@@ -5,6 +5,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
+import { BRIDGE_KEY_HEADER } from '../bridge-key-header.ts';
 import { BridgeError } from '../errors.ts';
 
 const LOOPBACK_NAMES = new Set(['localhost', '127.0.0.1', '::1', '[::1]']);
@@ -63,13 +64,6 @@ function digest(value: string): Buffer {
 export function keysMatch(presented: string, expected: string): boolean {
   return timingSafeEqual(digest(presented), digest(expected));
 }
-
-/**
- * Where a client may present the bridge key besides `Authorization: Bearer`: Codex providers with
- * `requires_openai_auth` send the user's own OpenAI credentials as Authorization (forwarded for GPT models), so the
- * bridge key then travels in this header (`env_http_headers` in the provider).
- */
-export const BRIDGE_KEY_HEADER = 'x-opencode-bridge-key';
 
 export function bearerAuth(expectedKey: string): MiddlewareHandler {
   return async (c, next) => {

@@ -1,13 +1,15 @@
-import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { OTHER_LABEL } from '../bounded-labels.ts';
 import type { ResponseObject } from '../responses/output.ts';
 import type { ReplayRecord } from '../translate/stream.ts';
-import { type BridgeStore, openStore, type StoreOptions } from './store.ts';
+import { type BridgeStore, openStore, type StoreOptions, USAGE_OTHER_MODELS_MAX } from './store.ts';
 
 const DAY = 24 * 3600;
-const OPTIONS: StoreOptions = { ttlSeconds: DAY, maxRows: 1000 };
+const OPTIONS: StoreOptions = { ttlSeconds: DAY, maxRows: 1000, maxBytes: 64 * 2 ** 20 };
 
 let dir: string;
 let dbPath: string;
@@ -168,11 +170,21 @@ describe('state store: replay cache', () => {
 });
 
 describe('state store: responses', () => {
-  it('gives a saved response back with its input', () => {
+  it('gives a saved response back', () => {
     const store = open();
     store.saveResponse({ response: response('resp_1'), input });
 
-    expect(store.getResponse('resp_1')).toEqual({ response: response('resp_1'), input });
+    expect(store.getResponse('resp_1')).toEqual(response('resp_1'));
+  });
+
+  it("gives a saved response's conversation back: its input, then its output", () => {
+    const store = open();
+    store.saveResponse({ response: response('resp_1'), input });
+
+    expect(store.conversation('resp_1')).toEqual({
+      kind: 'found',
+      items: [...input, ...response('resp_1').output],
+    });
   });
 
   it('knows nothing about a response it never saved', () => {
@@ -184,7 +196,7 @@ describe('state store: responses', () => {
     store.saveResponse({ response: response('resp_1'), input });
     store.saveResponse({ response: { ...response('resp_1'), status: 'failed' }, input: [] });
 
-    expect(store.getResponse('resp_1')?.response.status).toBe('failed');
+    expect(store.getResponse('resp_1')?.status).toBe('failed');
   });
 });
 
@@ -214,19 +226,168 @@ describe('state store: pruning', () => {
     expect(store.getResponse('resp_1')).toBeUndefined();
   });
 
-  it('keeps only the newest rows beyond the row cap', () => {
+  it('trims to the row cap on prune(), e.g. at start after the cap was lowered', () => {
     vi.useFakeTimers({ toFake: ['Date'] });
-    const store = open({ ttlSeconds: DAY, maxRows: 2 });
+    const before = open();
     for (const [index, id] of ['resp_old', 'resp_mid', 'resp_new'].entries()) {
       vi.setSystemTime(Date.UTC(2026, 10, 25, 12, 0, index));
-      store.saveResponse({ response: response(id), input });
+      before.saveResponse({ response: response(id), input });
     }
+    closeAll();
+    const store = open({ ...OPTIONS, maxRows: 2 });
 
     store.prune();
 
     expect(store.getResponse('resp_old')).toBeUndefined();
     expect(store.getResponse('resp_mid')).toBeDefined();
     expect(store.getResponse('resp_new')).toBeDefined();
+  });
+});
+
+/** Saves `count` responses one second apart, each with `bytes` of input text; returns their ids, oldest first. */
+function saveMany(store: BridgeStore, count: number, bytes = 10): string[] {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  const ids: string[] = [];
+  for (let index = 0; index < count; index += 1) {
+    vi.setSystemTime(Date.UTC(2026, 10, 25, 12, 0, 0) + index * 1000);
+    const id = `resp_${String(index).padStart(4, '0')}`;
+    store.saveResponse({ response: response(id), input: [{ role: 'user', content: 'x'.repeat(bytes) }] });
+    ids.push(id);
+  }
+  return ids;
+}
+
+describe('state store: caps hold at every write', () => {
+  it('prunes the oldest rows as soon as a write passes the row cap, down to 90% of it', () => {
+    const store = open({ ...OPTIONS, maxRows: 100 });
+    const ids = saveMany(store, 101);
+
+    expect(store.stats().rows.responses).toBe(90);
+    expect(store.getResponse(ids[10] as string)).toBeUndefined();
+    expect(store.getResponse(ids[11] as string)).toBeDefined();
+    expect(store.getResponse(ids[100] as string)).toBeDefined();
+  });
+
+  it('never holds more bytes than the byte cap, whatever the table', () => {
+    const store = open({ ...OPTIONS, maxBytes: 2 ** 20 });
+    const ids = saveMany(store, 50, 50_000);
+    for (let index = 0; index < 20; index += 1)
+      store.saveReplay(`scope-${index}`, [{ ...toolTurn, text: 'r'.repeat(20_000) }], 'deepseek-v4-pro');
+
+    expect(store.stats().bytes).toBeLessThanOrEqual(2 ** 20);
+    expect(store.reasoningByItemId('scope-19', 'rs_0001')).toBeDefined();
+    expect(store.getResponse(ids[0] as string)).toBeUndefined();
+  });
+
+  it('counts the bytes of what it holds', () => {
+    const store = open();
+    expect(store.stats()).toEqual({ rows: { reasoning: 0, tool_calls: 0, responses: 0 }, bytes: 0 });
+
+    saveMany(store, 3, 1000);
+
+    expect(store.stats().rows.responses).toBe(3);
+    expect(store.stats().bytes).toBeGreaterThan(3000);
+    expect(store.stats().bytes).toBeLessThan(3 * (1000 + JSON.stringify(response('resp_0000')).length + 100));
+  });
+});
+
+describe('state store: previous_response_id chains', () => {
+  /** Saves a chain of turns; each stores only its own input and points at the turn before. */
+  function saveChain(store: BridgeStore, turns: number, inputBytes: number): string[] {
+    const ids: string[] = [];
+    for (let turn = 0; turn < turns; turn += 1) {
+      const id = `resp_turn${turn}`;
+      store.saveResponse({
+        response: { ...response(id), previous_response_id: ids.at(-1) ?? null },
+        input: [{ role: 'user', content: `turn ${turn} ${'x'.repeat(inputBytes)}` }],
+      });
+      ids.push(id);
+    }
+    return ids;
+  }
+
+  it('reassembles a conversation from its turns, oldest first', () => {
+    const store = open();
+    const ids = saveChain(store, 3, 0);
+
+    const conversation = store.conversation(ids[2] as string);
+
+    expect(conversation.kind).toBe('found');
+    const texts = (conversation as { items: Array<{ content: unknown }> }).items.map((item) =>
+      typeof item.content === 'string' ? item.content : 'output',
+    );
+    expect(texts).toEqual(['turn 0 ', 'output', 'turn 1 ', 'output', 'turn 2 ', 'output']);
+  });
+
+  it('stores a 100-turn chain in bytes linear in what was sent', () => {
+    const store = open();
+    const turnBytes = 19_000;
+
+    saveChain(store, 100, turnBytes);
+
+    // Each turn's own input and output once (the whole history in every row would be ~50 times this).
+    expect(store.stats().bytes).toBeLessThan(100 * (turnBytes + 2_000));
+  });
+
+  it('says which earlier turn is missing when one was pruned', () => {
+    const store = open();
+    const ids = saveChain(store, 3, 0);
+    // Another handle on the same file removes the first turn, as a prune would.
+    const raw = new DatabaseSync(dbPath);
+    raw.prepare('DELETE FROM responses WHERE id = ?').run(ids[0] as string);
+    raw.close();
+
+    expect(store.conversation(ids[2] as string)).toEqual({ kind: 'broken', missing: ids[0] });
+    expect(store.conversation('resp_unknown')).toEqual({ kind: 'not_found' });
+  });
+
+  it('reads a response an older version stored with its whole conversation and no parent', () => {
+    mkdirSync(path.dirname(dbPath), { recursive: true });
+    const raw = new DatabaseSync(dbPath);
+    raw.exec(
+      'CREATE TABLE responses (id TEXT PRIMARY KEY, response TEXT NOT NULL, input TEXT NOT NULL, created_at INTEGER NOT NULL)',
+    );
+    const whole = [
+      ...input,
+      { role: 'assistant', content: 'earlier answer' },
+      { role: 'user', content: 'and?' },
+    ];
+    raw
+      .prepare('INSERT INTO responses (id, response, input, created_at) VALUES (?, ?, ?, ?)')
+      .run('resp_old', JSON.stringify(response('resp_old')), JSON.stringify(whole), Date.now());
+    raw.close();
+
+    const store = open();
+
+    expect(store.conversation('resp_old')).toEqual({
+      kind: 'found',
+      items: [...whole, ...response('resp_old').output],
+    });
+    expect(store.stats().bytes).toBeGreaterThan(JSON.stringify(whole).length);
+  });
+});
+
+describe('state store: usage', () => {
+  it('keeps its own rows for the known models and a bounded number of others; the rest are counted together', () => {
+    const store = open({ ...OPTIONS, knownModels: ['deepseek-v4-pro'] });
+    for (let index = 0; index < 100; index += 1) store.recordUsage(`made-up-${index}`, undefined);
+    store.recordUsage('deepseek-v4-pro', undefined);
+
+    const models = store.usageModels();
+
+    expect(models).toHaveLength(USAGE_OTHER_MODELS_MAX + 2);
+    expect(models).toContain('deepseek-v4-pro');
+    expect(models).toContain(OTHER_LABEL);
+    expect(store.usageWindow(OTHER_LABEL).requests).toBe(100 - USAGE_OTHER_MODELS_MAX);
+  });
+
+  it('still counts a model it has seen once the others are full', () => {
+    const store = open();
+    store.recordUsage('early-model', undefined);
+    for (let index = 0; index < 100; index += 1) store.recordUsage(`made-up-${index}`, undefined);
+    store.recordUsage('early-model', undefined);
+
+    expect(store.usageWindow('early-model').requests).toBe(2);
   });
 });
 
@@ -260,7 +421,7 @@ describe('state store: the file', () => {
 
     expect(reopened.reasoningByCallId(SCOPE, 'call_ls')).toBe(toolTurn.text);
     expect(reopened.callByCallId(SCOPE, 'call_spawn')?.namespace).toBe('multi_agent_v1');
-    expect(reopened.getResponse('resp_1')).toEqual({ response: response('resp_1'), input });
+    expect(reopened.getResponse('resp_1')).toEqual(response('resp_1'));
   });
 
   it('works in memory without a file', () => {

@@ -1,21 +1,42 @@
 /**
  * The bridge's state in SQLite (built-in node:sqlite, WAL): the reasoning and tool-call cache that backs stateless
  * replay for clients that drop `encrypted_content`, and stored responses for `previous_response_id` and
- * `GET /v1/responses/{id}`. Growth is bounded: rows older than the TTL are pruned, then the oldest beyond a cap.
+ * `GET /v1/responses/{id}`. A stored response keeps only its own turn (its input and output) and a pointer to the
+ * response it continued, so a long chain costs what was sent, not the whole history again on every turn; the
+ * conversation is reassembled on read. Growth is bounded, always: every write is counted, and a write that takes a
+ * table past its row cap, or all tables past the byte cap, prunes the oldest rows at once (down to 90% of the caps,
+ * so pruning is not paid on every write); rows older than the TTL go on `prune()`. Usage rows hold a bounded set of
+ * model names.
  */
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import { BoundedLabels } from '../bounded-labels.ts';
 import type { ResponseObject } from '../responses/output.ts';
 import type { RecoveredCall } from '../translate/messages.ts';
 import type { ReplayRecord } from '../translate/stream.ts';
+import { type StoreStats, storeCaps } from './caps.ts';
+import { migrate, SCHEMA, TABLES } from './schema.ts';
 import { ensurePrivateDir } from './secrets.ts';
+
+export type { StoreStats } from './caps.ts';
+export type { StateTable } from './schema.ts';
 
 export interface StoredResponse {
   response: ResponseObject;
-  /** The full input (previous turns included) that produced it, as raw Responses items. */
+  /**
+   * This turn's own input, as raw Responses items: what the request sent, without the history its
+   * `previous_response_id` brought (that stays in the earlier rows, which `response.previous_response_id` points to).
+   */
   input: unknown[];
 }
+
+/** A stored response's whole conversation: every turn's input and output, oldest first. */
+export type StoredConversation =
+  | { kind: 'found'; items: unknown[] }
+  | { kind: 'not_found' }
+  /** An earlier turn of it was pruned (TTL or caps), so the conversation cannot be rebuilt. */
+  | { kind: 'broken'; missing: string };
 
 /** Requests and tokens one model used in a window (OpenCode Go limits are per 5 hours). */
 export interface UsageWindow {
@@ -51,34 +72,46 @@ export interface BridgeStore {
   reasoningByCallId(scope: string, callId: string): string | undefined;
   callByCallId(scope: string, callId: string): RecoveredCall | undefined;
   saveResponse(stored: StoredResponse): void;
-  getResponse(id: string): StoredResponse | undefined;
+  getResponse(id: string): ResponseObject | undefined;
+  /** Finished requests as the dashboard records them (its own JSON), capped at DASHBOARD_RUNS_CAP rows. */
+  saveDashboardRuns(runs: ReadonlyArray<{ endedAt: number; record: string }>): void;
+  /** The most recent dashboard records, oldest first. */
+  recentDashboardRuns(limit: number): string[];
+  /** The conversation up to and including response `id`'s output, for a request that continues it. */
+  conversation(id: string): StoredConversation;
+  /** Removes rows older than the TTL and trims every table to its caps. */
   prune(now?: number): void;
+  stats(): StoreStats;
   close(): void;
 }
 
 export interface StoreOptions {
   ttlSeconds: number;
+  /** Per table (reasoning, tool calls, responses). */
   maxRows: number;
+  /** All three tables together: the bytes of what they store (keys and content; SQLite adds its own overhead). */
+  maxBytes: number;
+  /** Models that always keep their own usage rows (the catalog's); others share USAGE_OTHER_MODELS_MAX names. */
+  knownModels?: readonly string[];
 }
 
-const SCHEMA = `
-  CREATE TABLE IF NOT EXISTS reasoning (key TEXT PRIMARY KEY, text TEXT NOT NULL, model TEXT NOT NULL, created_at INTEGER NOT NULL);
-  CREATE TABLE IF NOT EXISTS tool_calls (scope TEXT NOT NULL, call_id TEXT NOT NULL, kind TEXT NOT NULL, name TEXT NOT NULL,
-    namespace TEXT, arguments TEXT NOT NULL, created_at INTEGER NOT NULL, PRIMARY KEY (scope, call_id));
-  CREATE TABLE IF NOT EXISTS responses (id TEXT PRIMARY KEY, response TEXT NOT NULL, input TEXT NOT NULL, created_at INTEGER NOT NULL);
-  CREATE TABLE IF NOT EXISTS usage_hourly (model TEXT NOT NULL, hour INTEGER NOT NULL, requests INTEGER NOT NULL,
-    input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
-    reasoning_tokens INTEGER NOT NULL, PRIMARY KEY (model, hour));
-  CREATE INDEX IF NOT EXISTS reasoning_age ON reasoning (created_at);
-  CREATE INDEX IF NOT EXISTS tool_calls_age ON tool_calls (created_at);
-  CREATE INDEX IF NOT EXISTS responses_age ON responses (created_at);
-`;
+/** The dashboard's history is small: enough to redraw recent sessions after a restart. */
+export const DASHBOARD_RUNS_CAP = 2000;
+
+/** Distinct model names, beyond the known ones, the usage table keeps; later ones are counted as OTHER_LABEL. */
+export const USAGE_OTHER_MODELS_MAX = 32;
+/** Deepest previous_response_id chain reassembled (far beyond any real conversation; guards against a loop). */
+const MAX_CHAIN_DEPTH = 100_000;
 
 function scopedKey(kind: 'item' | 'call', scope: string, id: string): string {
   return `${kind}:${scope}\u0000${id}`;
 }
 
-const TABLES = ['reasoning', 'tool_calls', 'responses'] as const;
+function byteSize(...parts: Array<string | null | undefined>): number {
+  let total = 0;
+  for (const part of parts) if (part) total += Buffer.byteLength(part);
+  return total;
+}
 
 export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
   if (dbPath !== ':memory:') {
@@ -93,21 +126,40 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
   const db = new DatabaseSync(dbPath);
   db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA busy_timeout = 2000;');
   db.exec(SCHEMA);
+  migrate(db);
 
   const putReasoning = db.prepare(
-    'INSERT OR REPLACE INTO reasoning (key, text, model, created_at) VALUES (?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO reasoning (key, text, model, created_at, bytes) VALUES (?, ?, ?, ?, ?)',
   );
   const getReasoning = db.prepare('SELECT text FROM reasoning WHERE key = ?');
   const putCall = db.prepare(
-    'INSERT OR REPLACE INTO tool_calls (scope, call_id, kind, name, namespace, arguments, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO tool_calls (scope, call_id, kind, name, namespace, arguments, created_at, bytes) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
   );
   const getCall = db.prepare(
     'SELECT kind, name, namespace, arguments FROM tool_calls WHERE scope = ? AND call_id = ?',
   );
   const putResponse = db.prepare(
-    'INSERT OR REPLACE INTO responses (id, response, input, created_at) VALUES (?, ?, ?, ?)',
+    'INSERT OR REPLACE INTO responses (id, response, input, created_at, parent_id, bytes) VALUES (?, ?, ?, ?, ?, ?)',
   );
-  const getResponseRow = db.prepare('SELECT response, input FROM responses WHERE id = ?');
+  const getResponseRow = db.prepare('SELECT response FROM responses WHERE id = ?');
+  const putDashboardRun = db.prepare('INSERT INTO dashboard_runs (record, created_at) VALUES (?, ?)');
+  const recentDashboardRuns = db.prepare(
+    'SELECT record FROM (SELECT rowid, record FROM dashboard_runs ORDER BY rowid DESC LIMIT ?) ORDER BY rowid',
+  );
+  const dashboardRunsCap = Math.min(DASHBOARD_RUNS_CAP, options.maxRows);
+  const trimDashboardRuns = db.prepare(
+    'DELETE FROM dashboard_runs WHERE rowid IN (SELECT rowid FROM dashboard_runs ORDER BY rowid DESC LIMIT -1 OFFSET ?)',
+  );
+  const pruneDashboardRuns = db.prepare('DELETE FROM dashboard_runs WHERE created_at < ?');
+  // The chain from a response back to the first turn, newest first; a missing parent ends it.
+  const getChain = db.prepare(`
+    WITH RECURSIVE chain (id, parent_id, response, input, depth) AS (
+      SELECT id, parent_id, response, input, 0 FROM responses WHERE id = ?
+      UNION ALL
+      SELECT r.id, r.parent_id, r.response, r.input, chain.depth + 1
+      FROM responses r JOIN chain ON r.id = chain.parent_id WHERE chain.depth < ${MAX_CHAIN_DEPTH}
+    )
+    SELECT id, parent_id, response, input FROM chain ORDER BY depth DESC`);
 
   const addUsage = db.prepare(`
     INSERT INTO usage_hourly (model, hour, requests, input_tokens, output_tokens, cached_tokens, reasoning_tokens)
@@ -121,8 +173,15 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       COALESCE(SUM(reasoning_tokens), 0) AS reasoning
     FROM usage_hourly WHERE model = ? AND hour > ?`);
   const usageModels = db.prepare('SELECT DISTINCT model FROM usage_hourly WHERE hour > ? ORDER BY model');
+  const allUsageModels = db.prepare('SELECT DISTINCT model FROM usage_hourly');
   const pruneUsage = db.prepare('DELETE FROM usage_hourly WHERE hour <= ?');
   const windowStartHour = (now: number) => Math.floor(now / HOUR_MS) - USAGE_WINDOW_HOURS;
+  const usageLabels = new BoundedLabels(options.knownModels ?? [], USAGE_OTHER_MODELS_MAX);
+  const rememberUsageModels = () =>
+    usageLabels.reset((allUsageModels.all() as Array<{ model: string }>).map((row) => row.model));
+  rememberUsageModels();
+
+  const caps = storeCaps(db, options);
 
   const textOf = (key: string) => {
     const row = getReasoning.get(key) as { text: string } | undefined;
@@ -132,7 +191,7 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
   return {
     recordUsage(model, counts, now = Date.now()) {
       addUsage.run(
-        model,
+        usageLabels.label(model),
         Math.floor(now / HOUR_MS),
         counts?.inputTokens ?? 0,
         counts?.outputTokens ?? 0,
@@ -155,31 +214,31 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
     },
     saveReplay(scope, records, model) {
       const now = Date.now();
+      const putText = (key: string, text: string) => {
+        const bytes = byteSize(key, text);
+        putReasoning.run(key, text, model, now, bytes);
+        caps.counted('reasoning', bytes);
+      };
       db.exec('BEGIN');
       try {
         for (const record of records) {
           if (!record.text && record.calls.length === 0) continue;
-          if (record.itemId)
-            putReasoning.run(scopedKey('item', scope, record.itemId), record.text, model, now);
-          for (const callId of record.callIds)
-            putReasoning.run(scopedKey('call', scope, callId), record.text, model, now);
+          if (record.itemId) putText(scopedKey('item', scope, record.itemId), record.text);
+          for (const callId of record.callIds) putText(scopedKey('call', scope, callId), record.text);
           for (const call of record.calls) {
-            putCall.run(
-              scope,
-              call.callId,
-              call.binding.kind,
-              call.binding.name,
-              call.binding.namespace ?? null,
-              call.arguments,
-              now,
-            );
+            const { kind, name, namespace } = call.binding;
+            const bytes = byteSize(scope, call.callId, name, namespace, call.arguments);
+            putCall.run(scope, call.callId, kind, name, namespace ?? null, call.arguments, now, bytes);
+            caps.counted('tool_calls', bytes);
           }
         }
         db.exec('COMMIT');
       } catch (error) {
         db.exec('ROLLBACK');
+        caps.recount();
         throw error;
       }
+      caps.enforce();
     },
     reasoningByItemId: (scope, itemId) => textOf(scopedKey('item', scope, itemId)),
     reasoningByCallId: (scope, callId) => textOf(scopedKey('call', scope, callId)),
@@ -196,22 +255,61 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       };
     },
     saveResponse({ response, input }) {
-      putResponse.run(response.id, JSON.stringify(response), JSON.stringify(input), Date.now());
+      const body = JSON.stringify(response);
+      const turn = JSON.stringify(input);
+      const bytes = byteSize(response.id, body, turn);
+      putResponse.run(response.id, body, turn, Date.now(), response.previous_response_id ?? null, bytes);
+      caps.counted('responses', bytes);
+      caps.enforce();
     },
     getResponse(id) {
-      const row = getResponseRow.get(id) as { response: string; input: string } | undefined;
-      return row ? { response: JSON.parse(row.response), input: JSON.parse(row.input) } : undefined;
+      const row = getResponseRow.get(id) as { response: string } | undefined;
+      return row ? (JSON.parse(row.response) as ResponseObject) : undefined;
+    },
+    conversation(id) {
+      const chain = getChain.all(id) as Array<{
+        id: string;
+        parent_id: string | null;
+        response: string;
+        input: string;
+      }>;
+      const first = chain[0];
+      if (!first) return { kind: 'not_found' };
+      if (first.parent_id !== null) return { kind: 'broken', missing: first.parent_id };
+      // Concatenated, not spread into push(): a long conversation may have more items than a call takes arguments.
+      const items = chain.flatMap((turn) => [
+        ...(JSON.parse(turn.input) as unknown[]),
+        ...(JSON.parse(turn.response) as ResponseObject).output,
+      ]);
+      return { kind: 'found', items };
+    },
+    saveDashboardRuns(runs) {
+      if (runs.length === 0) return;
+      db.exec('BEGIN');
+      try {
+        for (const run of runs) putDashboardRun.run(run.record, run.endedAt);
+        // Capped at every write, like the other tables: the history never outgrows its bound.
+        trimDashboardRuns.run(dashboardRunsCap);
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+    },
+    recentDashboardRuns(limit) {
+      return (recentDashboardRuns.all(limit) as Array<{ record: string }>).map((row) => row.record);
     },
     prune(now = Date.now()) {
       pruneUsage.run(windowStartHour(now) - 24);
+      rememberUsageModels();
       const cutoff = now - options.ttlSeconds * 1000;
-      for (const table of TABLES) {
-        db.prepare(`DELETE FROM ${table} WHERE created_at < ?`).run(cutoff);
-        db.prepare(
-          `DELETE FROM ${table} WHERE rowid IN (SELECT rowid FROM ${table} ORDER BY created_at DESC LIMIT -1 OFFSET ?)`,
-        ).run(options.maxRows);
-      }
+      for (const table of TABLES) db.prepare(`DELETE FROM ${table} WHERE created_at < ?`).run(cutoff);
+      pruneDashboardRuns.run(cutoff);
+      // Recounted first: another process sharing the file may have written since the last count.
+      caps.recount();
+      caps.trim(options.maxRows, options.maxBytes);
     },
+    stats: () => caps.stats(),
     close() {
       db.close();
     },

@@ -1,5 +1,5 @@
 /**
- * Chat `finish_reason` → how the Responses stream ends (PROTOCOL.md §4 rule 14).
+ * Chat `finish_reason` → how the Responses stream ends (docs/wire-protocols.md#finish-reasons).
  */
 export type StreamOutcome =
   | { status: 'completed' }

@@ -1,8 +1,8 @@
 /**
  * Tool parameter schemas, cleaned for what an upstream accepts. Kimi (Moonshot) validates a stricter "Moonshot
  * flavoured" JSON schema: no `$ref` outside `#/$defs/`, nothing beside `$ref`, `type` inside `anyOf` branches rather
- * than on the parent, and a `type` on every property (PROTOCOL.md §3b). Inlining every `$ref` (cutting recursion),
- * moving types into `anyOf` branches and inferring missing types satisfies all of them.
+ * than on the parent, and a `type` on every property (docs/providers.md#kimi-moonshot). Inlining every `$ref`
+ * (cutting recursion), moving types into `anyOf` branches and inferring missing types satisfies all of them.
  */
 
 type Schema = Record<string, unknown>;

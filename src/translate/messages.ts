@@ -5,7 +5,7 @@
  * history is repaired so a strict upstream accepts it: an unanswered call gets a "no output" tool message, and an
  * output whose call is missing is re-attached from the state store or dropped, with a note either way.
  */
-import type { CompactionLimits } from '../guardrails/compact-output.ts';
+import { assertNever } from '../assert-never.ts';
 import type { ModelProfile } from '../models/profiles.ts';
 import type { ContentPart, InputItem } from '../responses/input-items.ts';
 import type {
@@ -15,6 +15,7 @@ import type {
   ChatToolCall,
   ThinkingBlock,
 } from '../upstream/chat-types.ts';
+import type { CompactionLimits } from './compact-output.ts';
 import type { TranslationNote } from './notes.ts';
 import type { OpenedReasoning } from './reasoning-carrier.ts';
 import { ToolOutputQueue, toolReplies } from './tool-outputs.ts';
@@ -45,7 +46,11 @@ interface PendingTurn {
   /** Signed blocks, in order, for upstreams that need thinking back exactly as they sent it. */
   thinkingBlocks: ThinkingBlock[];
   toolCalls: ChatToolCall[];
+  /** Why this turn's sealed reasoning could not be opened, per blob (see noteReasoningLoss). */
+  unopened: UnopenedWhy[];
 }
+
+type UnopenedWhy = Extract<OpenedReasoning, { ok: false }>['why'];
 
 interface BuildContext {
   profile: ModelProfile;
@@ -57,7 +62,7 @@ interface BuildContext {
 }
 
 function emptyTurn(): PendingTurn {
-  return { text: [], reasoning: [], reasoningKnown: false, thinkingBlocks: [], toolCalls: [] };
+  return { text: [], reasoning: [], reasoningKnown: false, thinkingBlocks: [], toolCalls: [], unopened: [] };
 }
 
 function partsToText(parts: readonly ContentPart[], context: BuildContext): string {
@@ -98,12 +103,15 @@ function userContent(parts: readonly ContentPart[], context: BuildContext): stri
 interface ReplayedReasoning {
   text: string | undefined;
   block: ThinkingBlock | undefined;
+  /** The item's sealed reasoning could not be opened, and why. */
+  unopened?: UnopenedWhy;
 }
 
 function replayedReasoning(
   item: Extract<InputItem, { type: 'reasoning' }>,
   context: BuildContext,
 ): ReplayedReasoning {
+  let unopened: UnopenedWhy | undefined;
   if (item.encryptedContent) {
     const opened = context.lookup.openReasoning(item.encryptedContent);
     if (opened.ok) {
@@ -115,6 +123,7 @@ function replayedReasoning(
           : undefined;
       return { text, block };
     }
+    unopened = opened.why;
     context.notes.push({
       kind: 'reasoning_unreadable',
       detail: `reasoning item ${item.id ?? '(no id)'}: ${opened.why === 'foreign' ? 'not sealed by this bridge' : 'failed authentication'}`,
@@ -123,6 +132,7 @@ function replayedReasoning(
   return {
     text: (item.id ? context.lookup.reasoningByItemId(item.id) : undefined) ?? item.text,
     block: undefined,
+    unopened,
   };
 }
 
@@ -177,7 +187,45 @@ function assistantMessage(turn: PendingTurn, context: BuildContext): AssistantMe
   if (text.length > 0) message.content = text;
   else if (profile.requiresAssistantContent || !hasCalls) message.content = '';
   if (hasCalls) message.tool_calls = turn.toolCalls;
+  noteReasoningLoss(turn, message, context);
   return message;
+}
+
+/**
+ * Sealed reasoning that could not be opened (sealed under another key — the state directory was replaced — or not
+ * sealed by this bridge) and that nothing else recovered, for an upstream that gets reasoning back at this message:
+ * the model sees its earlier turn without its thinking. Noted as `reasoning_lost` (a warning, see OssRun).
+ */
+/** How a `reasoning_lost` note names a blob sealed under a key this bridge no longer has. */
+export const SEALED_UNDER_ANOTHER_KEY = 'sealed under another key';
+
+function noteReasoningLoss(turn: PendingTurn, message: AssistantMessage, context: BuildContext): void {
+  if (turn.unopened.length === 0) return;
+  const { replay } = context.profile;
+  const hasCalls = turn.toolCalls.length > 0;
+  let lost: boolean;
+  switch (replay.into) {
+    case 'none':
+      lost = false;
+      break;
+    case 'reasoning_content':
+      lost =
+        (replay.scope === 'all' || hasCalls) &&
+        (message.reasoning_content === undefined || message.reasoning_content === replay.placeholder);
+      break;
+    case 'think-tags':
+      lost = !(message.content ?? '').startsWith('<think>');
+      break;
+    case 'thinking-blocks':
+      lost = (message.thinking_blocks ?? []).length === 0;
+      break;
+    default:
+      assertNever(replay.into);
+  }
+  if (!lost) return;
+  const why = turn.unopened.includes('tampered') ? SEALED_UNDER_ANOTHER_KEY : 'not sealed by this bridge';
+  const where = hasCalls ? `the turn with call ${turn.toolCalls[0]?.id}` : 'an assistant message';
+  context.notes.push({ kind: 'reasoning_lost', detail: `${where}: reasoning ${why}, replayed without it` });
 }
 
 function indexCallIds(items: readonly InputItem[]): Set<string> {
@@ -242,7 +290,8 @@ export function buildChatMessages(
         break;
       case 'reasoning': {
         if (turn.text.length > 0 || turn.toolCalls.length > 0) flushTurn();
-        const { text, block } = replayedReasoning(item, context);
+        const { text, block, unopened } = replayedReasoning(item, context);
+        if (unopened) turn.unopened.push(unopened);
         if (text !== undefined) turn.reasoningKnown = true;
         if (text && !turn.reasoning.includes(text)) turn.reasoning.push(text);
         if (block && !turn.thinkingBlocks.some((known) => JSON.stringify(known) === JSON.stringify(block))) {
@@ -311,8 +360,4 @@ function recoverOrphanOutput(
   };
   messages.push(assistantMessage(turn, context));
   messages.push(...toolReplies([callId], outputs, context.profile, context.notes, context.compaction));
-}
-
-export function assertNever(value: never): never {
-  throw new Error(`Unhandled variant: ${JSON.stringify(value)}`);
 }

@@ -10,6 +10,7 @@ export type TranslationNoteKind =
   | 'image_replaced'
   | 'file_replaced'
   | 'reasoning_unreadable'
+  | 'reasoning_lost'
   | 'reasoning_missing'
   | 'orphan_output_recovered'
   | 'orphan_output_dropped'

@@ -4,6 +4,7 @@
  * with `include: ["reasoning.encrypted_content"]`). The bridge seals the reasoning text into that field with
  * AES-256-GCM under a local key, and opens it when the item comes back. A blob that is not ours (OpenAI's own,
  * or tampered with) fails authentication and is reported as unreadable, never trusted.
+ * (docs/wire-protocols.md#reasoning-carrier)
  */
 import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
 

@@ -3,15 +3,26 @@
  * profile, history lookup, settings) comes in as arguments; everything it changed or dropped comes out as notes.
  */
 
-import type { RequestGuardrails } from '../guardrails/plan.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
 import type { ModelProfile } from '../models/profiles.ts';
 import type { InputItem } from '../responses/input-items.ts';
 import type { ResponsesRequest, ResponsesTool, TextFormat } from '../responses/request.ts';
 import type { ChatRequest, ChatToolChoice } from '../upstream/chat-types.ts';
+import type { CompactionLimits } from './compact-output.ts';
 import { buildChatMessages, type HistoryLookup } from './messages.ts';
 import type { TranslationNote } from './notes.ts';
 import { type ToolNames, translateTools } from './tools.ts';
+
+/** What the request translation applies on behalf of the guardrails (src/guardrails/plan.ts decides it). */
+export interface RequestGuardrails {
+  compaction: CompactionLimits | undefined;
+  /** Added to the system prompt, each marked as the bridge's. */
+  instructions: string[];
+  /** The tool-turn budget is spent: this call has no tools. */
+  withdrawTools: boolean;
+  /** Ask for one call at a time. */
+  serialToolCalls: boolean;
+}
 
 export interface TranslateOptions {
   model: ResolvedModel;

@@ -4,6 +4,7 @@
  * output_index, content_index, item_id and an increasing sequence_number. It never ends a stream itself: the
  * caller calls `finish()` when the upstream ends or `fail()` when it breaks, and gets exactly one terminal event.
  */
+import { assertNever } from '../assert-never.ts';
 import type {
   OutputItem,
   ResponseEvent,
@@ -13,7 +14,6 @@ import type {
 } from '../responses/output.ts';
 import type { ChatChoiceChunk, ChatChunk, ChatDelta, ChatToolCallDelta } from '../upstream/chat-types.ts';
 import { outcomeOfFinishReason, type StreamOutcome } from './finish-reason.ts';
-import { assertNever } from './messages.ts';
 import type { ReasoningCarrier } from './reasoning-carrier.ts';
 import {
   continuedUsage,

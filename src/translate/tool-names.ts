@@ -1,6 +1,7 @@
 /**
  * Chat Completions function names must match ^[a-zA-Z0-9_-]{1,64}$. Codex sends namespaced tools (MCP servers,
- * `multi_agent_v1`) and names that may not fit; they are flattened to a valid name and mapped back on the way out.
+ * `multi_agent_v1`) and names that may not fit; they are flattened to a valid name and mapped back on the way out
+ * (docs/wire-protocols.md#tool-names).
  */
 import { createHash } from 'node:crypto';
 

@@ -4,10 +4,11 @@
  * Chat `tool` messages carry text only: images a tool returned (Codex's view_image) follow in a user message for
  * models that accept images, and become a placeholder for the others.
  */
-import { type CompactionLimits, compactToolOutput } from '../guardrails/compact-output.ts';
+
 import type { ModelProfile } from '../models/profiles.ts';
 import type { ContentPart, InputItem } from '../responses/input-items.ts';
 import type { ChatContentPart, ChatMessage } from '../upstream/chat-types.ts';
+import { type CompactionLimits, compactToolOutput } from './compact-output.ts';
 import type { TranslationNote } from './notes.ts';
 import { type ToolNames, toolSearchResultText } from './tools.ts';
 

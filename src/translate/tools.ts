@@ -184,7 +184,8 @@ function addTool(
     }
     case 'tool_search': {
       // Codex runs this one itself (`execution: "client"`): for the model it is a function like any other. The
-      // deferred tools it finds come back in the history (tool_search_output) and are offered from then on.
+      // deferred tools it finds come back in the history (tool_search_output) and are offered from then on
+      // (docs/codex-client.md#tool_search).
       if (tool.execution !== 'client') return void notes.push(hostedToolDropped(tool.type));
       if (out.names.has(TOOL_SEARCH)) return;
       const chatName = out.names.register({ kind: 'tool_search', name: TOOL_SEARCH });

@@ -1,6 +1,7 @@
 /**
  * Upstream token usage → Responses usage. Codex reads it to decide when to compact, so it is reported exactly as
- * the upstream counted it; when the upstream sent none, none is reported (never a made-up zero).
+ * the upstream counted it; when the upstream sent none, none is reported (never a made-up zero). Where each upstream
+ * puts it: docs/wire-protocols.md#usage-placement.
  */
 import type { ResponseUsage } from '../responses/output.ts';
 import type { ChatUsage } from '../upstream/chat-types.ts';

@@ -113,8 +113,11 @@ export async function openChatCompletion(
 /** An error object inside a 200 body or stream (some upstreams do that for quota and overload errors). */
 function errorInBody(error: unknown, model: string): BridgeError | UpstreamStreamError {
   const described = JSON.stringify({ error });
-  const mapped = upstreamHttpError(400, described, null, model);
+  // It came inside an HTTP 200; the status only matters to the mapping for the two codes kept here.
+  const mapped = upstreamHttpError(200, described, null, model);
   if (mapped.code === 'insufficient_quota' || mapped.code === 'context_length_exceeded') return mapped;
   const message = (error as { message?: string })?.message ?? described;
-  return new UpstreamStreamError('upstream_error', `The upstream reported an error mid-stream: ${message}`);
+  return new UpstreamStreamError('upstream_error', `The upstream reported an error mid-stream: ${message}`, {
+    text: message,
+  });
 }

@@ -1,6 +1,6 @@
 /**
  * Chat Completions wire types, as sent to and received from OpenAI-compatible upstreams. `reasoning_content` is
- * not in OpenAI's types but is what DeepSeek, Kimi, GLM and Qwen use (PROTOCOL.md §2.1).
+ * not in OpenAI's types but is what DeepSeek, Kimi, GLM and Qwen use (docs/wire-protocols.md#chat-stream-chunks).
  */
 
 export type ChatContentPart =

@@ -6,21 +6,30 @@
  * parsing of what arrives.
  */
 import { request } from 'undici';
-import { BridgeError } from '../errors.ts';
+import { BridgeError, type UpstreamReply } from '../errors.ts';
 import { type SseMessage, SseParser } from './sse-parser.ts';
 import { upstreamConnectError, upstreamHttpError } from './upstream-errors.ts';
 
 /** The upstream broke after it started answering: cut connection, invalid JSON, an error event. */
 export class UpstreamStreamError extends Error {
   readonly code: string;
-  constructor(code: string, message: string) {
+  /** What the upstream sent that the message quotes (kept out of logs, see UpstreamReply). */
+  readonly upstream: UpstreamReply | undefined;
+  constructor(code: string, message: string, upstream?: UpstreamReply) {
     super(message);
     this.name = 'UpstreamStreamError';
     this.code = code;
+    this.upstream = upstream;
   }
 
   toBridgeError(): BridgeError {
-    return new BridgeError({ status: 502, code: this.code, type: 'upstream_error', message: this.message });
+    return new BridgeError({
+      status: 502,
+      code: this.code,
+      type: 'upstream_error',
+      message: this.message,
+      upstream: this.upstream,
+    });
   }
 }
 
@@ -114,8 +123,8 @@ export async function* sseMessageBatches(
     const rest = parser.end();
     if (rest.length > 0) yield rest;
   } finally {
-    // Stopped early (our consumer finished or failed): release the socket; after a normal end there is nothing to do.
-    // Stopped early (the consumer has the whole message, or failed): release the socket.
+    // Stopped early (the consumer has the whole message, or failed): release the socket, for reuse only when the
+    // message was complete. After a normal end there is nothing to do.
     if (!ended) body.release(isComplete() && !signal.aborted);
   }
 }
@@ -127,9 +136,11 @@ export function parseJsonObject<T>(data: string, what: string): T {
   } catch {
     // fall through
   }
+  const text = data.slice(0, 200);
   throw new UpstreamStreamError(
     'upstream_invalid_chunk',
-    `The upstream sent ${what} that is not a JSON object: ${data.slice(0, 200)}`,
+    `The upstream sent ${what} that is not a JSON object: ${text}`,
+    { text },
   );
 }
 
@@ -138,11 +149,13 @@ export async function readJsonBody<T>(body: UpstreamBody, model: string): Promis
   try {
     return JSON.parse(text) as T;
   } catch {
+    const quoted = text.slice(0, 200);
     throw new BridgeError({
       status: 502,
       code: 'upstream_invalid_response',
       type: 'upstream_error',
-      message: `The upstream answered for ${model} with a body that is not JSON: ${text.slice(0, 200)}`,
+      message: `The upstream answered for ${model} with a body that is not JSON: ${quoted}`,
+      upstream: { text: quoted },
     });
   }
 }

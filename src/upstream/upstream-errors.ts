@@ -1,9 +1,9 @@
 /**
  * Upstream error replies → BridgeErrors that mean the same thing to Codex. OpenCode Go mixes OpenAI-shaped
  * (`{error: {message, type, code}}`) and Anthropic-shaped (`{type: "error", error: {type, message}}`) bodies;
- * both are parsed (PROTOCOL.md §3d).
+ * both are parsed (docs/providers.md#gateway-errors).
  */
-import { BridgeError } from '../errors.ts';
+import { BridgeError, type UpstreamReply } from '../errors.ts';
 
 export interface UpstreamErrorInfo {
   message: string;
@@ -95,6 +95,8 @@ export function upstreamHttpError(
 ): BridgeError {
   const info = parseUpstreamErrorBody(body);
   const retryAfterSeconds = parseRetryAfter(retryAfterHeader);
+  // The upstream's words travel apart from ours: they may quote the request (see UpstreamReply).
+  const upstream: UpstreamReply = { status, type: info.type, code: info.code, text: info.message };
   if (isUsageLimit(info)) {
     return new BridgeError({
       status: 429,
@@ -102,6 +104,7 @@ export function upstreamHttpError(
       type: 'insufficient_quota',
       message: `OpenCode Go usage limit reached for ${model}: ${info.message}`,
       retryAfterSeconds: retryAfterSeconds ?? 3600,
+      upstream,
     });
   }
   if (isContextOverflow(info)) {
@@ -109,15 +112,18 @@ export function upstreamHttpError(
       status: 400,
       code: 'context_length_exceeded',
       message: `The conversation is too long for ${model}: ${info.message}`,
+      upstream,
     });
   }
   if (status === 429) {
     const seconds = retryAfterSeconds ?? DEFAULT_RATE_LIMIT_RETRY_SECONDS;
+    const text = info.message.replace(/[.\s]+$/, '');
     return new BridgeError({
       status: 429,
       code: 'rate_limit_exceeded',
-      message: `Upstream rate limit for ${model}: ${info.message.replace(/[.\s]+$/, '')}. Please try again in ${seconds}s.`,
+      message: `Upstream rate limit for ${model}: ${text}. Please try again in ${seconds}s.`,
       retryAfterSeconds: seconds,
+      upstream: { ...upstream, text },
     });
   }
   if (info.type === 'ModelError') {
@@ -126,6 +132,7 @@ export function upstreamHttpError(
       code: 'model_not_found',
       message: `The upstream does not serve ${model}: ${info.message}`,
       param: 'model',
+      upstream,
     });
   }
   if (status === 401 || status === 403) {
@@ -134,6 +141,7 @@ export function upstreamHttpError(
       code: 'upstream_authentication_failed',
       type: 'upstream_error',
       message: `The upstream rejected the bridge's credentials (HTTP ${status}): ${info.message}. Check OPENCODE_GO_API_KEY.`,
+      upstream,
     });
   }
   if (status >= 400 && status < 500) {
@@ -145,6 +153,7 @@ export function upstreamHttpError(
         status === 404 || status === 405
           ? `The upstream has no such endpoint (HTTP ${status}): ${info.message}. Check OPENCODE_GO_BASE_URL.`
           : `The upstream rejected the request for ${model} (HTTP ${status}): ${info.message}`,
+      upstream,
     });
   }
   return new BridgeError({
@@ -153,6 +162,7 @@ export function upstreamHttpError(
     type: 'upstream_error',
     message: `The upstream failed for ${model} (HTTP ${status}): ${info.message}`,
     ...(retryAfterSeconds !== undefined ? { retryAfterSeconds } : {}),
+    upstream,
   });
 }
 

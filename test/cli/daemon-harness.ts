@@ -101,14 +101,3 @@ export function killOurBridge(pidFile: string): void {
   if (commandLine && isBridgeCommandLine(commandLine, record.instance_id))
     process.kill(record.pid, 'SIGKILL');
 }
-
-export async function waitFor(
-  condition: () => boolean | Promise<boolean>,
-  timeoutMs = 10_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}

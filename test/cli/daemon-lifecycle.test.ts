@@ -6,7 +6,8 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { readPidFile } from '../../src/cli/daemon/pid-file.ts';
 import { isProcessAlive } from '../../src/cli/daemon/process-identity.ts';
 import { type MockUpstream, startMockUpstream, textReply } from '../mock-upstream/index.ts';
-import { BRIDGE_KEY, codexOss, freePort, Sandbox, testEnv, UPSTREAM_KEY, waitFor } from './daemon-harness.ts';
+import { waitFor } from '../support/wait.ts';
+import { BRIDGE_KEY, codexOss, freePort, Sandbox, testEnv, UPSTREAM_KEY } from './daemon-harness.ts';
 
 let upstream: MockUpstream;
 const sandbox = new Sandbox();

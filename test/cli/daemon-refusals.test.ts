@@ -9,7 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type PidRecord, writePidFile } from '../../src/cli/daemon/pid-file.ts';
 import { isProcessAlive } from '../../src/cli/daemon/process-identity.ts';
 import { startTestBridge } from '../support/bridge-harness.ts';
-import { codexOss, freePort, Sandbox, testEnv, UPSTREAM_KEY, waitFor } from './daemon-harness.ts';
+import { waitFor } from '../support/wait.ts';
+import { codexOss, freePort, Sandbox, testEnv, UPSTREAM_KEY } from './daemon-harness.ts';
 
 const sandbox = new Sandbox();
 const servers: Server[] = [];

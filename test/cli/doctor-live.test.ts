@@ -55,7 +55,7 @@ describe('codex-oss doctor --live', () => {
     );
     expect(code).toBe(0);
     expect(t.upstream.requests.some((request) => request.body?.model === 'kimi-k2.6')).toBe(true);
-  }, 120_000);
+  }, 240_000);
 
   it('fails with the command to reproduce it when the parent spawns nothing', async () => {
     t.upstream.script(() => textReply('I will not spawn anything.'));
@@ -73,7 +73,7 @@ describe('codex-oss doctor --live', () => {
       ),
     });
     expect(code).toBe(1);
-  }, 120_000);
+  }, 240_000);
 
   it('fails the subagent-provider topology on Codex 0.169, which ignores agent providers, and recommends router', async () => {
     await t.sandbox.install('--topology', 'subagent-provider', '--trust', '--port', String(t.sandbox.port));

@@ -5,9 +5,9 @@
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { UPSTREAM_TURNS } from '../../src/cli/self-test/conversation.ts';
-import { runSelfTest } from '../../src/cli/self-test/run-self-test.ts';
-import { streamShapeProblems } from '../../src/cli/self-test/stream-events.ts';
+import { UPSTREAM_TURNS } from '../../src/self-test/conversation.ts';
+import { runSelfTest } from '../../src/self-test/run-self-test.ts';
+import { streamShapeProblems } from '../../src/self-test/stream-events.ts';
 import { codexOss, testEnv } from './daemon-harness.ts';
 
 function captured() {
@@ -48,7 +48,7 @@ describe('self-test', () => {
     const run = spawnSync(process.execPath, [entry, '--self-test'], {
       env: { PATH: process.env.PATH ?? '' },
       encoding: 'utf8',
-      timeout: 20_000,
+      timeout: 120_000,
     });
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);

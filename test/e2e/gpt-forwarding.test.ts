@@ -17,7 +17,10 @@ import { CODEX_BIN } from '../support/codex-bin.ts';
 
 const USER_KEY = 'sk-test-user-own-key-123';
 
-/** What OpenAI would stream for a one-message answer (the minimal events Codex needs, CODEX-CLIENT.md §7f). */
+/**
+ * What OpenAI would stream for a one-message answer: the minimal events Codex needs
+ * (docs/codex-client.md#what-codex-needs-back).
+ */
 const OPENAI_SSE =
   'data: {"type":"response.output_item.done","output_index":0,"item":{"type":"message","id":"msg_gpt","role":"assistant","status":"completed","content":[{"type":"output_text","text":"Hello from GPT via the bridge.","annotations":[]}]}}\n\n' +
   'data: {"type":"response.completed","response":{"id":"resp_gpt","usage":{"input_tokens":10,"output_tokens":5,"total_tokens":15}}}\n\n';
@@ -58,7 +61,7 @@ function run(
     const child = execFile(
       CODEX_BIN,
       args,
-      { env: { ...process.env, ...env, RUST_LOG: 'error' }, timeout: 60_000 },
+      { env: { ...process.env, ...env, RUST_LOG: 'error' }, timeout: 180_000 },
       (error, stdout, stderr) => {
         resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
       },

@@ -3,6 +3,8 @@
  * request id, models, status, timings, tokens and attempt history, and no keys or prompt content in the logs.
  */
 import { describe, expect, it } from 'vitest';
+import { MAX_OTHER_MODEL_LABELS } from '../../src/observability/metrics.ts';
+import { USAGE_OTHER_MODELS_MAX } from '../../src/state/store.ts';
 import { rateLimited, textReply } from '../mock-upstream/index.ts';
 import {
   BRIDGE_KEY,
@@ -85,6 +87,30 @@ describe('GET /metrics', () => {
     );
   });
 
+  it('keeps /metrics and /health bounded when clients send many different model ids', async () => {
+    const t = await bridge();
+    const ids = MAX_OTHER_MODEL_LABELS + 8;
+    // A few at a time: sequential requests would be slow on a loaded machine, all at once would meet the queue cap.
+    for (let first = 0; first < ids; first += 4) {
+      const batch = Array.from({ length: Math.min(4, ids - first) }, (_, offset) =>
+        postResponses(t.baseUrl, { model: `ocg-made-up-${first + offset}`, input: 'hi' }),
+      );
+      for (const { status } of await Promise.all(batch)) expect(status).toBeGreaterThanOrEqual(400); // not served upstream
+    }
+    const text = await metrics(t);
+    const madeUp = new Set(text.match(/made-up-\d+/g));
+    expect(madeUp.size).toBeLessThanOrEqual(MAX_OTHER_MODEL_LABELS);
+    expect(text).toContain('model="(other)"');
+    const health = (await (await fetch(`${t.bridge.url}/health`)).json()) as {
+      usage: Array<{ model: string }>;
+    };
+    const usageModels = health.usage.map((entry) => entry.model);
+    expect(usageModels.filter((model) => model.startsWith('made-up-')).length).toBeLessThanOrEqual(
+      USAGE_OTHER_MODELS_MAX,
+    );
+    expect(usageModels).toContain('(other)');
+  }, 120_000);
+
   it('shows an open circuit breaker', async () => {
     const t = await bridge({
       CIRCUIT_BREAKER_ERRORS: '1',
@@ -139,5 +165,56 @@ describe('request logs', () => {
     expect(t.rawLogs()).toContain('secret prompt text');
     expect(t.rawLogs()).toContain('logged answer');
     expect(t.rawLogs()).not.toContain(UPSTREAM_KEY);
+  });
+
+  it('keeps request text that upstream errors quote out of the log, while the client gets the whole message', async () => {
+    const t = await bridge({ UPSTREAM_RETRIES: '0', FALLBACK_MODEL_MAP_JSON: '{}' });
+    const prompt = 'my confidential merger notes for the board';
+    const replies = [
+      // quoted, as OpenAI-style validators do
+      { message: `Invalid 'messages[1].content': '${prompt}' was rejected`, type: 'invalid_request_error' },
+      // not quoted at all
+      { message: `content moderation flagged: ${prompt}`, type: 'content_filter' },
+      // a Pydantic dump of the offending message
+      { message: `[{'loc': ('body', 'messages', 1), 'input': {'role': 'user', 'content': '${prompt}'}}]` },
+    ];
+    for (const [index, error] of replies.entries()) {
+      t.upstream.enqueue({ kind: 'error', status: 400, body: { error } });
+      const { status, json } = await postResponses(
+        t.baseUrl,
+        { model: 'ocg-kimi-k2.6', input: prompt, stream: true },
+        { 'x-request-id': `echo-${index}` },
+      );
+      expect(status).toBe(400);
+      expect(json.error.message).toContain(prompt);
+    }
+    // an error object inside a 200 stream, quoting the prompt
+    t.upstream.enqueue({ kind: 'chunks', chunks: [{ error: { message: `refused: ${prompt}` } }] });
+    const midStream = await postResponses(
+      t.baseUrl,
+      { model: 'ocg-kimi-k2.6', input: prompt, stream: true },
+      { 'x-request-id': 'echo-3' },
+    );
+    expect(midStream.events.at(-1)?.type).toBe('response.failed');
+    expect(midStream.events.at(-1)?.response.error.message).toContain(prompt);
+
+    expect(t.rawLogs()).not.toContain('merger notes');
+    const logged = t.logs().filter((line) => String(line.requestId).startsWith('echo-'));
+    expect(logged).toHaveLength(4);
+    expect(logged[0]?.error).toMatchObject({
+      code: 'upstream_invalid_request',
+      message: expect.stringContaining("Invalid 'messages[1].content': '[redacted]' was rejected"),
+      upstream: { status: 400, type: 'invalid_request_error' },
+    });
+    expect(logged[1]?.error).toMatchObject({ upstream: { status: 400, type: 'content_filter' } });
+  });
+
+  it('logs the upstream error message whole with PROXY_LOG_BODIES=1', async () => {
+    const t = await bridge({ UPSTREAM_RETRIES: '0', FALLBACK_MODEL_MAP_JSON: '{}', PROXY_LOG_BODIES: '1' });
+    const prompt = 'my confidential merger notes for the board';
+    t.upstream.enqueue({ kind: 'error', status: 400, body: { error: { message: `bad input: ${prompt}` } } });
+    await postResponses(t.baseUrl, { model: 'ocg-kimi-k2.6', input: prompt, stream: true });
+    const line = t.logs().find((entry) => entry.msg === 'response failed');
+    expect(line?.error).toMatchObject({ message: expect.stringContaining(`bad input: ${prompt}`) });
   });
 });

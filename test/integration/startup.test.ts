@@ -2,11 +2,15 @@
  * Start-up defaults that users rely on: the generated local token, the non-streaming upstream mode, and logs
  * that never contain a key.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import pino from 'pino';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { startBridge } from '../../src/runtime/start.ts';
 import { textReply } from '../mock-upstream/index.ts';
 import { BRIDGE_KEY, postResponses, UPSTREAM_KEY, useTestBridges } from '../support/bridge-harness.ts';
 
@@ -133,6 +137,68 @@ describe('start-up', () => {
     expect(t.logs().length).toBeGreaterThan(0);
     expect(t.rawLogs()).not.toContain(UPSTREAM_KEY);
     expect(t.rawLogs()).not.toContain(BRIDGE_KEY);
+  });
+
+  // A whole node process starts: generous on a loaded machine.
+  it('says in one line that the port is taken, and exits 1, when logging to a file', {
+    timeout: 90_000,
+  }, async () => {
+    const holder: Server = createServer();
+    await new Promise<void>((resolve) => holder.listen(0, '127.0.0.1', resolve));
+    const port = (holder.address() as { port: number }).port;
+    const dir = mkdtempSync(path.join(tmpdir(), 'ocb-start-'));
+    try {
+      const logFile = path.join(dir, 'logs', 'bridge.log');
+      const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          [path.join(import.meta.dirname, '../../src/bin/opencode-bridge.ts')],
+          {
+            env: {
+              PATH: process.env.PATH,
+              ALLOW_MISSING_OPENCODE_KEY: '1',
+              PROXY_HOST: '127.0.0.1',
+              PROXY_PORT: String(port),
+              PROXY_API_KEY: BRIDGE_KEY,
+              PROXY_STATE_DB: path.join(dir, 'state', 'bridge.sqlite3'),
+              PROXY_LOG_PATH: logFile,
+            },
+            timeout: 80_000,
+          },
+          (error, _stdout, stderr) => resolve({ code: error ? (error.code as number | null) : 0, stderr }),
+        );
+      });
+      expect(code).toBe(1);
+      expect(stderr.trim().split('\n')).toEqual([
+        `opencode-bridge: the port is already in use (127.0.0.1:${port}) (is another bridge running?). Set PROXY_PORT.`,
+      ]);
+      expect(statSync(logFile).mode & 0o777).toBe(0o600);
+    } finally {
+      holder.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('closes the state database again when it cannot listen', async () => {
+    const running = await bridge({});
+    const dir = mkdtempSync(path.join(tmpdir(), 'ocb-start-'));
+    try {
+      const dbPath = path.join(dir, 'bridge.sqlite3');
+      const config = loadConfig({
+        ALLOW_MISSING_OPENCODE_KEY: '1',
+        PROXY_PORT: String(running.bridge.port),
+        PROXY_API_KEY: BRIDGE_KEY,
+        PROXY_STATE_DB: dbPath,
+      });
+      await expect(startBridge(config, pino({ level: 'silent' }))).rejects.toMatchObject({
+        code: 'EADDRINUSE',
+      });
+      // SQLite removes the WAL file when its last connection closes.
+      expect(existsSync(dbPath)).toBe(true);
+      expect(existsSync(`${dbPath}-wal`)).toBe(false);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('warns in one line at start, before any request, that every upstream call will fail without a key', async () => {

@@ -2,6 +2,8 @@
  * State that outlives a request: stored responses (store=true, previous_response_id, GET /v1/responses/{id}),
  * the reasoning cache for clients that drop encrypted_content, and a restart in the middle of a conversation.
  */
+import path from 'node:path';
+import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { textReply, toolCallReply } from '../mock-upstream/index.ts';
 import { BRIDGE_KEY, postResponses, startTestBridge, useTestBridges } from '../support/bridge-harness.ts';
@@ -40,6 +42,41 @@ describe('stored responses', () => {
       ['user', 'Its population?'],
     ]);
   });
+
+  it('stores a long previous_response_id chain in bytes linear in what was sent, and still replays all of it', async () => {
+    const t = await bridge();
+    const turns = 24;
+    let previous: string | undefined;
+    let sent = 0;
+    for (let turn = 0; turn < turns; turn += 1) {
+      t.upstream.enqueue(textReply(`answer ${turn}`));
+      const body = JSON.stringify({
+        model: 'ocg-glm-5.1',
+        input: `turn ${turn} ${'x'.repeat(19_000)}`,
+        store: true,
+        ...(previous ? { previous_response_id: previous } : {}),
+      });
+      sent += Buffer.byteLength(body);
+      const { status, json } = await postResponses(t.baseUrl, body);
+      expect(status).toBe(200);
+      previous = json.id;
+    }
+    const lastMessages = t.upstream.requests.at(-1)?.body.messages as Array<{
+      role: string;
+      content: string;
+    }>;
+    expect(lastMessages).toHaveLength(2 * turns - 1);
+    expect(lastMessages[2]?.content).toMatch(/^turn 1 x/);
+    // Read the file directly: the whole history in every row would be about turns / 2 = 12 times what was sent.
+    const db = new DatabaseSync(path.join(t.stateDir, 'bridge.sqlite3'));
+    const stored = db
+      .prepare(
+        'SELECT SUM(length(CAST(response AS BLOB)) + length(CAST(input AS BLOB))) AS bytes FROM responses',
+      )
+      .get() as { bytes: number };
+    db.close();
+    expect(Number(stored.bytes)).toBeLessThan(1.5 * sent);
+  }, 60_000);
 
   it('serves a stored response at GET /v1/responses/{id} and 404s an unknown one', async () => {
     const t = await bridge();
@@ -144,4 +181,50 @@ describe('reasoning replay across requests', () => {
       await restarted.close();
     }
   });
+
+  it("warns, in the log and in the response's metadata, when the state directory was lost and the reasoning with it", async () => {
+    const before = await bridge();
+    before.upstream.enqueue(
+      toolCallReply([{ name: 'exec_command', arguments: '{"cmd":"ls"}' }], { reasoning: 'The plan.' }),
+    );
+    const turn1 = await before.client.responses.create({
+      model: 'ocg-deepseek-v4-pro',
+      input: 'go',
+      tools: tools as any,
+      include: ['reasoning.encrypted_content'],
+    });
+    // A new state directory: a new reasoning key and an empty store, as after the old one was deleted.
+    const after = await bridge();
+    after.upstream.enqueue(textReply('carried on'), textReply('carried on, streamed'));
+    const call = (turn1.output as any[]).find((item) => item.type === 'function_call');
+    const withoutRaw = (turn1.output as any[]).map(({ content: _raw, ...item }) => item);
+    const body = {
+      model: 'ocg-deepseek-v4-pro',
+      input: [
+        { role: 'user', content: 'go' },
+        ...withoutRaw,
+        { type: 'function_call_output', call_id: call.call_id, output: 'a' },
+      ],
+      tools,
+    };
+
+    const json = await postResponses(after.baseUrl, body);
+    const streamed = await postResponses(after.baseUrl, { ...body, stream: true });
+
+    const assistant = after.upstream.requests
+      .at(-1)
+      ?.body.messages.find((message: any) => message.role === 'assistant');
+    expect(assistant.reasoning_content).toBe(' ');
+    for (const response of [json.json, streamed.events.at(-1)?.response]) {
+      expect(response.status).toBe('completed');
+      expect(response.metadata.opencode_bridge_reasoning_lost).toMatch(
+        /^1 earlier turn\(s\) sent to deepseek-v4-pro without their reasoning.*another key/,
+      );
+    }
+    const lines = after
+      .logs()
+      .filter((line) => line.msg?.toString().includes('reasoning could not be opened'));
+    expect(lines).toHaveLength(2);
+    expect(lines.every((line) => line.level === 40)).toBe(true);
+  }, 60_000);
 });

@@ -1,5 +1,5 @@
 // Step 4 of validation: what each upstream family rejects on top of plain Chat Completions
-// (PROTOCOL.md §3a DeepSeek, §3b Kimi). Every family quirk of the mock lives in this file.
+// (docs/providers.md#deepseek, docs/providers.md#kimi-moonshot). Every family quirk of the mock lives in this file.
 
 import { type ChatMessage, type ChatRequestBody, isThinkingDisabled } from './chat-request.ts';
 import type { ModelFamily } from './models.ts';

@@ -1,6 +1,6 @@
 // The OpenCode Go model catalog the mock serves, and the family each model id belongs to.
 // Qwen and MiniMax are listed by Go but served only on /messages (Anthropic format), never on
-// /chat/completions — PROTOCOL.md §3c.
+// /chat/completions — docs/providers.md#endpoints-and-wires.
 
 export type ModelFamily = 'deepseek' | 'kimi' | 'glm' | 'qwen' | 'minimax' | 'generic';
 

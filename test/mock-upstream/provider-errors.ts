@@ -1,4 +1,4 @@
-// Error body shapes as the real providers send them (PROTOCOL.md §3a–§3d). OpenCode Go mixes
+// Error body shapes as the real providers send them (docs/providers.md#gateway-errors). OpenCode Go mixes
 // OpenAI-shaped bodies ({error:{message,type,param,code}}) with its own gateway shape
 // ({type:'error',error:{type,message}}); each upstream family keeps its own dialect.
 

@@ -20,6 +20,8 @@ export interface RecordedRequest {
   body: any;
   /** True when the client closed the connection before the reply was complete. */
   clientAborted: boolean;
+  /** Bytes of the reply body that have left the mock's buffers: stops growing while the client does not read. */
+  bytesFlushed: number;
 }
 
 export interface ScriptContext {
@@ -175,6 +177,7 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       headers,
       body: bodyForRecord(rawBody),
       clientAborted: false,
+      bytesFlushed: 0,
     };
     requests.push(record);
     const controller = new AbortController();
@@ -196,6 +199,9 @@ export async function startMockUpstream(options: MockUpstreamOptions = {}): Prom
       destroy: () => {
         destroyedOnPurpose = true;
         res.destroy();
+      },
+      flushed: (bytes) => {
+        record.bytesFlushed += bytes;
       },
     };
     await route(res, record, rawBody, connection);

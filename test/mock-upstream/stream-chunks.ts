@@ -26,8 +26,13 @@ export function newEnvelope(request: ChatRequestBody, includeUsage: boolean): Ch
 }
 
 export function splitIntoPieces(text: string, size: number): string[] {
-  const codePoints = Array.from(text);
   const pieces: string[] = [];
+  // Without surrogate pairs every UTF-16 unit is a code point: slice directly (tests stream tens of megabytes).
+  if (!/[\uD800-\uDFFF]/.test(text)) {
+    for (let start = 0; start < text.length; start += size) pieces.push(text.slice(start, start + size));
+    return pieces;
+  }
+  const codePoints = Array.from(text);
   for (let start = 0; start < codePoints.length; start += size) {
     pieces.push(codePoints.slice(start, start + size).join(''));
   }

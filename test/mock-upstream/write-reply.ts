@@ -18,6 +18,8 @@ export const JSON_HEADERS = { 'content-type': 'application/json' };
 export interface ReplyConnection {
   signal: AbortSignal;
   destroy(): void;
+  /** Called with the size of each write once it has left Node's buffers. */
+  flushed?(bytes: number): void;
 }
 
 export function sleep(ms: number, signal: AbortSignal): Promise<void> {
@@ -34,14 +36,18 @@ export function sleep(ms: number, signal: AbortSignal): Promise<void> {
 }
 
 /** Resolves once the text has left Node's buffers, so a deliberate destroy right after loses nothing. */
-function writeFlushed(res: ServerResponse, text: string, signal: AbortSignal): Promise<void> {
+function writeFlushed(res: ServerResponse, text: string, connection: ReplyConnection): Promise<void> {
+  const { signal } = connection;
   return new Promise((resolve) => {
     const finish = () => {
       signal.removeEventListener('abort', finish);
       resolve();
     };
     signal.addEventListener('abort', finish, { once: true });
-    res.write(text, finish);
+    res.write(text, () => {
+      connection.flushed?.(Buffer.byteLength(text));
+      finish();
+    });
   });
 }
 
@@ -70,8 +76,8 @@ export async function executeSteps(
         break;
       case 'write':
         ensureHeaders();
-        // One write per step, never corked: PROTOCOL.md §6 (Node 24 cork/end ordering pitfall).
-        await writeFlushed(res, step.text, signal);
+        // One write per step, never corked: docs/wire-protocols.md#sse-framing (Node 24 cork/end ordering pitfall).
+        await writeFlushed(res, step.text, connection);
         break;
       case 'destroy':
         connection.destroy();

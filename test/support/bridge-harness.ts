@@ -9,8 +9,8 @@ import { Writable } from 'node:stream';
 import OpenAI from 'openai';
 import pino from 'pino';
 import { afterEach } from 'vitest';
-import { type RunningBridge, startBridge } from '../../src/bridge/start.ts';
 import { loadConfig } from '../../src/config.ts';
+import { type RunningBridge, startBridge } from '../../src/runtime/start.ts';
 import { type MockUpstream, startMockUpstream } from '../mock-upstream/index.ts';
 
 export const UPSTREAM_KEY = 'sk-upstream-test-key-4242';

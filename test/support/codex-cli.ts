@@ -114,7 +114,7 @@ export async function runCodex(options: CodexOptions): Promise<CodexRun> {
             OPENCODE_BRIDGE_TOKEN: options.bridgeKey,
             RUST_LOG: 'error',
           },
-          timeout: options.timeoutMs ?? 60_000,
+          timeout: options.timeoutMs ?? 180_000,
           maxBuffer: 32 * 1024 * 1024,
         },
         (error, out, err) => {

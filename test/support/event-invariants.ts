@@ -1,7 +1,8 @@
 /**
- * Checks a Responses event stream against the rules clients rely on (PROTOCOL.md §1.1, CODEX-CLIENT.md §7):
- * sequence numbers increase by one, every item is added before its deltas and done after them, each output index
- * is used once, and the stream ends with exactly one terminal event. Returns the list of violations.
+ * Checks a Responses event stream against the rules clients rely on (docs/wire-protocols.md#event-order,
+ * docs/codex-client.md#what-codex-needs-back): sequence numbers increase by one, every item is added before its
+ * deltas and done after them, each output index is used once, and the stream ends with exactly one terminal event.
+ * Returns the list of violations.
  */
 
 type AnyEvent = {

@@ -13,7 +13,7 @@ export function readChunks(name: string): ChatChunk[] {
     .map((line) => JSON.parse(line) as ChatChunk);
 }
 
-/** A real request body captured from Codex 0.169 (../shared/reference/codex-captures). */
+/** A real request captured from Codex 0.169 (provenance: test/fixtures/codex-requests/SOURCES.md). */
 export function readCodexRequest(name: string): {
   headers: Record<string, string>;
   body: Record<string, unknown>;

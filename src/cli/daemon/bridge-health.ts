@@ -37,7 +37,7 @@ function looksLikeHealth(body: unknown): body is HealthReport {
 }
 
 /** The health report, or an Error saying why there is none (refused, timed out, not a bridge). */
-export async function fetchHealth(url: string, timeoutMs = 3000): Promise<HealthReport | Error> {
+export async function fetchHealth(url: string, timeoutMs = 10_000): Promise<HealthReport | Error> {
   try {
     const response = await fetch(`${url}/health`, { signal: AbortSignal.timeout(timeoutMs) });
     const text = await response.text();

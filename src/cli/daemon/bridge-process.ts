@@ -18,7 +18,7 @@ export type BridgeProcess =
   | { state: 'running'; record: PidRecord };
 
 async function reportsInstance(record: PidRecord): Promise<boolean> {
-  const health = await fetchHealth(record.url, 2000);
+  const health = await fetchHealth(record.url);
   return !(health instanceof Error) && health.instance_id === record.instance_id;
 }
 

@@ -21,7 +21,7 @@ export async function portProblem(host: string, port: number): Promise<string | 
   if (error.code === 'EACCES')
     return `${where} needs privileges to listen on; pick a port above 1024 with --port.`;
   if (error.code !== 'EADDRINUSE') return `cannot listen on ${where}: ${error.message}`;
-  const health = await fetchHealth(localUrl(host, port), 1500);
+  const health = await fetchHealth(localUrl(host, port));
   const holder =
     health instanceof Error
       ? 'another program (not an opencode-bridge)'

@@ -38,7 +38,7 @@ export function commandLineOf(pid: number): string | undefined {
     const output = execFileSync('ps', ['-o', 'args=', '-p', String(pid)], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'ignore'],
-      timeout: 2000,
+      timeout: 10_000,
     });
     return output.trim() || undefined;
   } catch {

@@ -7,10 +7,16 @@ import { realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import {
+  readLogFix,
+  restartCommand as restartWith,
+  statusAndLogFix,
+  upstreamKeyFix,
+  WAIT_FOR_LIMIT_RESET,
+} from '../../fixes.ts';
 import { VERSION } from '../../version.ts';
 import { portProblem } from '../daemon/port-probe.ts';
 import { formatUptime } from '../daemon/status-table.ts';
-import { OPENCODE_KEY_ENV } from '../install/project-files.ts';
 import { ROUND_TRIP_MODEL, type RoundTrip } from './bridge-probes.ts';
 import { type Check, checkWith, fail, notChecked, type Outcome, pass, warn } from './check.ts';
 import type { BridgeState, DoctorContext } from './context.ts';
@@ -36,7 +42,7 @@ function runningBridgeCheck(
 }
 
 async function restartCommand(context: DoctorContext): Promise<string> {
-  return `codex-oss stop && ${await context.startCommand()}`;
+  return restartWith(await context.startCommand());
 }
 
 const running: Check = {
@@ -113,9 +119,9 @@ async function roundTripFix(trip: RoundTrip, context: DoctorContext, logFile: st
       return `${keyFix(context)}: ${await restartCommand(context)}`;
     case 'timeout':
     case 'unreachable':
-      return `codex-oss status, and read the log: tail -n 50 ${logFile}`;
+      return statusAndLogFix(logFile);
     default:
-      return `read the bridge's log for the request: tail -n 50 ${logFile}`;
+      return readLogFix(logFile);
   }
 }
 
@@ -139,14 +145,13 @@ const roundTrip = runningBridgeCheck(
     }
     const detail = `${ROUND_TRIP_MODEL} failed after ${trip.latencyMs} ms: ${trip.errorCode}: ${trip.errorMessage}`;
     if (RATE_LIMITED.has(trip.errorCode ?? ''))
-      return warn(detail, 'wait for the limit to reset (see `codex-oss status`), then run doctor again');
+      return warn(detail, `${WAIT_FOR_LIMIT_RESET}, then run doctor again`);
     return fail(detail, await roundTripFix(trip, context, record.log_file ?? context.paths.logFile));
   },
 );
 
 function keyFix(context: DoctorContext): string {
-  const file = context.paths.envFile;
-  return `put a valid \`${OPENCODE_KEY_ENV}=<key>\` in ${file} (chmod 600; an exported ${OPENCODE_KEY_ENV} wins over it), then restart the bridge`;
+  return upstreamKeyFix(context.paths.envFile);
 }
 
 const upstreamKey = runningBridgeCheck(

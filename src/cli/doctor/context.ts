@@ -4,6 +4,7 @@
  * sends, the key the bridge accepts and the inference round trip.
  */
 import path from 'node:path';
+import { startCommand } from '../../fixes.ts';
 import { LOCAL_TOKEN_FILE } from '../../state/secrets.ts';
 import { DEFAULT_PORT } from '../daemon/bridge-environment.ts';
 import type { HealthReport } from '../daemon/bridge-health.ts';
@@ -212,7 +213,7 @@ export function createDoctorContext(root: string, env: Env, options: DoctorOptio
     startCommand: async (otherPort?: number) => {
       const mode = topology === 'subagent-provider' ? 'production' : 'openai';
       const chosen = otherPort ?? (await port());
-      return `codex-oss start --detach --mode ${mode}${chosen === DEFAULT_PORT ? '' : ` --port ${chosen}`}`;
+      return startCommand(mode, chosen);
     },
   };
 }

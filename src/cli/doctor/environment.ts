@@ -7,7 +7,7 @@ import { compareVersions } from '../install/topology.ts';
 import { type Check, fail, pass, warn } from './check.ts';
 import type { DoctorContext } from './context.ts';
 
-/** The Codex version codex-oss was verified against (the observations in CODEX-CLIENT.md). */
+/** The Codex version codex-oss was verified against (docs/codex-client.md#versions-verified). */
 export const TESTED_CODEX_VERSION = '0.169.0';
 export const MIN_NODE_VERSION = '22.18.0';
 

@@ -10,7 +10,8 @@ import path from 'node:path';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const TIMEOUT_MS = 15_000;
+// Codex starts in well under a second; a minute only bounds a hang on a heavily loaded machine.
+const TIMEOUT_MS = 60_000;
 
 function isExecutable(file: string): boolean {
   try {

@@ -1,7 +1,7 @@
 /**
  * The `[model_providers.opencode_bridge]` table Codex needs to reach the bridge. It lives where Codex reads provider
  * definitions — the user-level config or a profile file — never in the project's `.codex/config.toml`, which Codex
- * ignores for provider keys.
+ * ignores for provider keys (docs/codex-client.md#provider-configuration).
  */
 import type { TomlTable } from '../toml/parse-toml.ts';
 import type { AuthMode } from './options.ts';

@@ -2,7 +2,7 @@
  * Which topology makes OSS subagents reach the bridge with the installed Codex, and why.
  *
  * Codex 0.169 ignores a custom agent's `model_provider`: a spawned agent switches model and effort but keeps the
- * parent's provider (CODEX-CLIENT.md §15; openai/codex#17598). Then only the router topology works — every request
+ * parent's provider (docs/codex-client.md#agent-roles). Then only the router topology works — every request
  * goes to the bridge, which routes by model. No Codex version is known yet to honour agent providers, so the probe
  * picks router unless told otherwise; router also works where agent providers are honoured.
  */

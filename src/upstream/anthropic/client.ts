@@ -22,7 +22,8 @@ export async function openMessages(
 ): Promise<OpenedChatStream> {
   const headers = upstreamHeaders(client, call, body.stream);
   headers['anthropic-version'] = ANTHROPIC_VERSION;
-  // Anthropic-format gateways read x-api-key; OpenCode Go also accepts the bearer token.
+  // OpenCode Go's /messages reads only x-api-key (docs/providers.md#authentication); the bearer is what its
+  // /chat/completions reads.
   if (client.apiKey) headers['x-api-key'] = client.apiKey;
   const response = await postToUpstream({
     url: `${client.baseUrl}/messages`,

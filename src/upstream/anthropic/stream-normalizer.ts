@@ -139,12 +139,14 @@ function chunk(delta: ChatDelta): ChatChunk {
 function messagesStreamError(event: MessagesEvent, model: string): Error {
   const type = event.error?.type ?? 'error';
   const message = event.error?.message ?? 'unknown error';
+  const upstream = { type, text: message };
   if (type === 'rate_limit_error') {
     return new BridgeError({
       status: 429,
       code: 'rate_limit_exceeded',
       message: `Upstream rate limit for ${model}: ${message}. Please try again in 5s.`,
       retryAfterSeconds: 5,
+      upstream,
     });
   }
   if (type === 'invalid_request_error') {
@@ -152,7 +154,12 @@ function messagesStreamError(event: MessagesEvent, model: string): Error {
       status: 400,
       code: 'upstream_invalid_request',
       message: `The upstream rejected the request for ${model}: ${message}`,
+      upstream,
     });
   }
-  return new UpstreamStreamError('upstream_error', `The upstream reported ${type} mid-stream: ${message}`);
+  return new UpstreamStreamError(
+    'upstream_error',
+    `The upstream reported ${type} mid-stream: ${message}`,
+    upstream,
+  );
 }

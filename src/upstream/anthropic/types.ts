@@ -1,5 +1,6 @@
 /**
- * Anthropic Messages wire types (PROTOCOL.md §3c), as OpenCode Go serves MiniMax and Qwen on `POST /messages`.
+ * Anthropic Messages wire types (docs/wire-protocols.md#anthropic-messages), as OpenCode Go serves MiniMax and Qwen on
+ * `POST /messages`.
  */
 import type { ThinkingBlock } from '../chat-types.ts';
 

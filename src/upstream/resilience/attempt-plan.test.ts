@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { BridgeError } from '../../errors.ts';
+import { fallbackChain } from '../../models/fallbacks.ts';
 import { initialPlan, nextStep, type PlanContext, type PlanState } from './attempt-plan.ts';
-import { fallbackChain } from './fallback.ts';
 
 const context = (overrides: Partial<PlanContext> = {}): PlanContext => ({
   retries: 2,
   backoff: { baseMs: 100, maxMs: 1000, maxRetryAfterMs: 30_000 },
   breakerPasses: () => true,
+  breakerRetryAt: () => undefined,
   now: 0,
   deadlineAt: 60_000,
   random: () => 0.5,
@@ -97,6 +98,34 @@ describe('attempt plan', () => {
   it('gives up with circuit_open when every breaker is open', () => {
     const [step] = nextStep(initialPlan(['pro', 'kimi']), undefined, context({ breakerPasses: () => false }));
     expect(step).toMatchObject({ kind: 'give_up', error: { code: 'circuit_open', status: 503 } });
+  });
+
+  it('tells the client to come back when the first breaker of the chain lets a probe through', () => {
+    const reopen: Record<string, number> = { pro: 300_000, kimi: 42_500 };
+    const [step] = nextStep(
+      initialPlan(['pro', 'kimi']),
+      undefined,
+      context({ now: 1_000, breakerPasses: () => false, breakerRetryAt: (model) => reopen[model] }),
+    );
+    expect(step).toMatchObject({ kind: 'give_up', error: { code: 'circuit_open', retryAfterSeconds: 42 } });
+    expect(step.kind === 'give_up' && step.error.message).toContain('try again in 42s');
+  });
+
+  it('asks for a short wait when a breaker is half-open with its probe still running', () => {
+    const [step] = nextStep(
+      initialPlan(['pro']),
+      undefined,
+      context({ now: 5_000, breakerPasses: () => false, breakerRetryAt: () => 4_000 }),
+    );
+    expect(step).toMatchObject({ kind: 'give_up', error: { retryAfterSeconds: 1 } });
+  });
+
+  it('waits out every rate limit it is allowed to retry, then gives up with the rate limit itself', () => {
+    const limited = error('rate_limit_exceeded', 429, 1);
+    const plan = steps(initialPlan(['flash']), [undefined, limited, limited, limited]);
+    expect(
+      plan.map((step) => (step.kind === 'call' ? `${step.reason}:${step.delayMs}` : step.error.code)),
+    ).toEqual(['first:0', 'retry:1000', 'retry:1000', 'rate_limit_exceeded']);
   });
 
   it('does not plan a retry that would end after the request deadline', () => {

@@ -22,6 +22,8 @@ export interface PlanContext {
   backoff: BackoffSettings;
   /** Asks the model's circuit breaker for a pass (this may claim the half-open probe). */
   breakerPasses(model: string): boolean;
+  /** When the model's open breaker lets a probe through (ms since epoch); undefined when it is not open. */
+  breakerRetryAt(model: string): number | undefined;
   now: number;
   deadlineAt: number;
   random?: () => number;
@@ -31,13 +33,19 @@ export function initialPlan(chain: readonly string[]): PlanState {
   return { chain, index: -1, callsOnModel: 0 };
 }
 
-function circuitOpenError(chain: readonly string[]): BridgeError {
+/**
+ * Every breaker of the chain refused. The wait the client is told is the time until the first of them lets a probe
+ * through, so a retry after it is actually let through (a half-open breaker whose probe is still running: 1s).
+ */
+function circuitOpenError(chain: readonly string[], context: PlanContext): BridgeError {
+  const reopensAt = Math.min(...chain.map((model) => context.breakerRetryAt(model) ?? context.now));
+  const seconds = Math.max(1, Math.ceil((reopensAt - context.now) / 1000));
   return new BridgeError({
     status: 503,
     code: 'circuit_open',
     type: 'upstream_error',
-    message: `Every model for this request is failing right now (${chain.join(', ')}): their circuit breakers are open. Please try again in 30s.`,
-    retryAfterSeconds: 30,
+    message: `Every model for this request is failing right now (${chain.join(', ')}): their circuit breakers are open after repeated upstream failures. Please try again in ${seconds}s.`,
+    retryAfterSeconds: seconds,
   });
 }
 
@@ -55,7 +63,7 @@ export function nextStep(
 ): [PlanStep, PlanState] {
   if (!lastError) {
     const index = firstPassingFrom(state, 0, context);
-    if (index === -1) return [{ kind: 'give_up', error: circuitOpenError(state.chain) }, state];
+    if (index === -1) return [{ kind: 'give_up', error: circuitOpenError(state.chain, context) }, state];
     return [
       {
         kind: 'call',

@@ -51,4 +51,18 @@ describe('CircuitBreaker', () => {
     breaker.onAbandon();
     expect(breaker.tryPass(1001)).toBe(true);
   });
+
+  it('remembers the failure that counted last, and forgets it on success', () => {
+    const breaker = new CircuitBreaker(2, 1000);
+    breaker.onFailure(0, 'upstream_error');
+    breaker.onFailure(1, 'upstream_idle_timeout');
+    expect(breaker.snapshot(1)).toMatchObject({
+      state: 'open',
+      lastFailure: 'upstream_idle_timeout',
+      retryAt: 1001,
+    });
+    breaker.tryPass(1001);
+    breaker.onSuccess();
+    expect(breaker.snapshot(1001).lastFailure).toBeUndefined();
+  });
 });

@@ -1,7 +1,8 @@
 /**
  * A circuit breaker per upstream model. After `threshold` consecutive failures it opens and requests skip the
  * model (straight to a fallback). After `cooldownMs` one probe request is let through (half-open): success closes
- * the breaker, failure opens it again for another cooldown.
+ * the breaker, failure opens it again for another cooldown. Only real failures count (see isModelFailure); the
+ * caller decides which those are.
  */
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
@@ -11,6 +12,8 @@ export interface BreakerSnapshot {
   consecutiveFailures: number;
   /** When an open breaker lets a probe through (ms since epoch). */
   retryAt: number | undefined;
+  /** What the last counted failure was (an error code), while failures are counting. */
+  lastFailure: string | undefined;
 }
 
 export class CircuitBreaker {
@@ -19,6 +22,7 @@ export class CircuitBreaker {
   #failures = 0;
   #openedAt: number | undefined;
   #probeInFlight = false;
+  #lastFailure: string | undefined;
 
   constructor(threshold: number, cooldownMs: number) {
     this.#threshold = threshold;
@@ -41,12 +45,14 @@ export class CircuitBreaker {
 
   onSuccess(): void {
     this.#failures = 0;
+    this.#lastFailure = undefined;
     this.#openedAt = undefined;
     this.#probeInFlight = false;
   }
 
-  onFailure(now = Date.now()): void {
+  onFailure(now = Date.now(), reason?: string): void {
     this.#failures += 1;
+    this.#lastFailure = reason;
     const probeFailed = this.#probeInFlight;
     this.#probeInFlight = false;
     if (probeFailed || this.#failures >= this.#threshold) this.#openedAt = now;
@@ -62,6 +68,7 @@ export class CircuitBreaker {
       state: this.state(now),
       consecutiveFailures: this.#failures,
       retryAt: this.#openedAt === undefined ? undefined : this.#openedAt + this.#cooldownMs,
+      lastFailure: this.#lastFailure,
     };
   }
 }

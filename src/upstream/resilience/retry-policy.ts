@@ -39,6 +39,15 @@ export function warrantsFallback(error: BridgeError): boolean {
   );
 }
 
+/**
+ * Failures that say the model is unhealthy, which is what a circuit breaker counts. A rate limit or a spent usage
+ * quota is the upstream answering (and saying when to come back), not failing: it is waited out or falls back,
+ * and never opens a breaker (that would turn a one-second Retry-After into a whole cooldown of 503s).
+ */
+export function isModelFailure(error: BridgeError): boolean {
+  return isRetryable(error) && error.code !== 'rate_limit_exceeded';
+}
+
 /** Delay before retry number `attempt` (1-based); undefined when Retry-After asks for longer than we will wait. */
 export function retryDelayMs(
   attempt: number,

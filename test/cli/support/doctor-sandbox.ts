@@ -8,7 +8,8 @@ import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 import type { DoctorReport } from '../../../src/cli/doctor/report.ts';
 import { projectPaths } from '../../../src/cli/project.ts';
 import { type MockUpstream, startMockUpstream, textReply } from '../../mock-upstream/index.ts';
-import { type CliRun, codexOss, freePort, killOurBridge, waitFor } from '../daemon-harness.ts';
+import { waitFor } from '../../support/wait.ts';
+import { type CliRun, codexOss, freePort, killOurBridge } from '../daemon-harness.ts';
 import { createInstallSandbox, type InstallSandbox } from './install-sandbox.ts';
 
 export const DOCTOR_UPSTREAM_KEY = 'sk-upstream-doctor-test';

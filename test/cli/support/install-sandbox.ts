@@ -120,7 +120,7 @@ export function createInstallSandbox(): InstallSandbox {
           {
             cwd: root,
             env: { ...process.env, ...env, RUST_LOG: 'error', ...extraEnv } as NodeJS.ProcessEnv,
-            timeout: 30_000,
+            timeout: 120_000,
             maxBuffer: 64 * 1024 * 1024,
           },
           (error, stdout, stderr) => {

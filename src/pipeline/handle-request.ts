@@ -1,0 +1,107 @@
+/**
+ * The pipeline's entry point: one POST /v1/responses, from its parsed body to what answers it. Routes the model
+ * (GPT passed through, or an open model), puts the stored conversation first (previous_response_id), plans the
+ * guardrails and the subagent task mode, and returns either a finished answer or the run that streams one. The
+ * HTTP layer (src/server) only reads the body before and writes the answer after.
+ */
+import { invalidRequest } from '../errors.ts';
+import { isSubagentRequest, planGuardrails } from '../guardrails/plan.ts';
+import { planMode } from '../modes/plan-mode.ts';
+import type { RunWatch } from '../observe/run-observer.ts';
+import { parseInputItems } from '../responses/input-items.ts';
+import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
+import type { BridgeDeps } from './deps.ts';
+import { passThroughToOpenAI } from './openai-passthrough.ts';
+import { OssRun } from './oss-run.ts';
+import { watchPassThrough } from './passthrough-watch.ts';
+import { routeModel } from './route-model.ts';
+import { endOfError, routeDecision, runStart } from './run-events.ts';
+import { serveBridgeTurn } from './serve-bridge-turn.ts';
+import { conversationSessionId } from './session.ts';
+import { fullInput } from './stored-conversation.ts';
+
+export interface ResponsesCall {
+  /** The client's request: its headers, and its signal (aborted when the client goes away). */
+  incoming: Request;
+  /** The body as received (already read within the size limit). */
+  rawBody: string;
+  requestId: string;
+}
+
+export type ResponsesOutcome =
+  /** Answered already: a GPT model passed through, or a turn the bridge answers itself. */
+  | { kind: 'answered'; response: Response | Promise<Response> }
+  /** An open model's run, for the responder to stream (or collect, when `stream` is false). */
+  | { kind: 'run'; run: OssRun; stream: boolean };
+
+function parseJsonBody(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw invalidRequest(
+      `We could not parse the JSON body of your request: ${(error as Error).message}. The body must be a JSON object.`,
+      null,
+      'invalid_json',
+    );
+  }
+}
+
+export function handleResponsesCall(deps: BridgeDeps, call: ResponsesCall): ResponsesOutcome {
+  const header = (name: string) => call.incoming.headers.get(name) ?? undefined;
+  const request = parseResponsesRequest(parseJsonBody(call.rawBody));
+  // What the observers (the dashboard) see of this request, from here to its end (the first end reported wins).
+  const watch = deps.observer.onStart(runStart(request, call.requestId, header));
+  try {
+    return planResponse(deps, call, request, watch);
+  } catch (error) {
+    watch.onEnd(endOfError(error));
+    throw error;
+  }
+}
+
+function planResponse(
+  deps: BridgeDeps,
+  call: ResponsesCall,
+  request: ResponsesRequest,
+  watch: RunWatch,
+): ResponsesOutcome {
+  const { incoming, rawBody, requestId } = call;
+  const header = (name: string) => incoming.headers.get(name) ?? undefined;
+  const subagent = isSubagentRequest(header);
+  const route = routeModel(request.model, deps.catalog, deps.config.gpt, subagent);
+  const routed = routeDecision(request.model, route);
+  if (routed) watch.onDecision(routed);
+  if (route.kind === 'openai') {
+    const response = passThroughToOpenAI(deps.config.gpt, incoming, rawBody);
+    return { kind: 'answered', response: watchPassThrough(watch, request.model, response) };
+  }
+  const rawInput = fullInput(deps.store, request);
+  if (rawInput.length === 0)
+    throw invalidRequest("Invalid value for 'input': it must not be empty.", 'input');
+  const items = parseInputItems(rawInput);
+  const sessionId = conversationSessionId(header, request.prompt_cache_key, rawInput);
+  const hasTools = (request.tools?.length ?? 0) > 0 || items.some((item) => item.type === 'additional_tools');
+  const guardrails = planGuardrails(items, hasTools, subagent, deps.config.guardrails);
+  // Subagent task modes (src/modes): a turn the bridge answers itself, or the model's turn as the mode shapes it.
+  const mode = planMode({ request, items, guardrails, subagent, config: deps.config.guardrails });
+  if (mode.kind === 'bridge_turn')
+    return {
+      kind: 'answered',
+      response: serveBridgeTurn(deps, mode, { request, rawInput, requestId, model: route.model, watch }),
+    };
+  const turn = mode.kind === 'model' ? mode : { guardrails, request, items };
+  const run = new OssRun(deps, {
+    guardrails: turn.guardrails,
+    request: turn.request,
+    rawInput,
+    items: turn.items,
+    mode: mode.kind === 'model' ? { info: mode.info, exactOutput: mode.exactOutput } : undefined,
+    model: route.model,
+    aliasedFrom: route.aliasedFrom,
+    sessionId,
+    requestId,
+    watch,
+  });
+  run.abortWhen(incoming.signal);
+  return { kind: 'run', run, stream: request.stream === true };
+}

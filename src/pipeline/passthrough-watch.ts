@@ -1,0 +1,115 @@
+/**
+ * Watches a GPT pass-through for the run observer without touching its bytes: the reply is still streamed as
+ * received; a line scanner only looks for the terminal event (`response.completed`, `.incomplete`, `.failed`) to
+ * learn the status, the usage and the tool calls. Lines are only split, never parsed, until that event.
+ */
+import type { RunEnd, RunOutcome, RunWatch } from '../observe/run-observer.ts';
+import type { ResponseObject } from '../responses/output.ts';
+import { endOfError, tokensOf, toolCallsIn } from './run-events.ts';
+
+const TERMINAL =
+  /^(?:event: response\.(?:completed|incomplete|failed)|data: \{"type":"response\.(?:completed|incomplete|failed)")/;
+
+function endFrom(line: string): RunEnd | undefined {
+  try {
+    const event = JSON.parse(line.slice('data: '.length)) as { response?: ResponseObject };
+    const response = event.response;
+    if (!response?.status || response.status === 'in_progress') return undefined;
+    return {
+      outcome: response.status as RunOutcome,
+      at: Date.now(),
+      servedModel: response.model,
+      reason: response.incomplete_details?.reason ?? response.error?.code ?? undefined,
+      message: response.error?.message ?? undefined,
+      tokens: tokensOf(response.usage),
+      toolCalls: toolCallsIn(response),
+    };
+  } catch {
+    return undefined;
+  }
+}
+
+/** Scans SSE text for the terminal event; `end` is set once it has been seen. */
+class TerminalScanner {
+  end: RunEnd | undefined;
+  #partial = '';
+  #terminalNext = false;
+  readonly #decoder = new TextDecoder();
+
+  push(bytes: Uint8Array): void {
+    if (this.end) return;
+    const text = this.#partial + this.#decoder.decode(bytes, { stream: true });
+    let start = 0;
+    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
+      this.#line(text.slice(start, newline).replace(/\r$/, ''));
+      start = newline + 1;
+      if (this.end) return;
+    }
+    this.#partial = text.slice(start);
+  }
+
+  #line(line: string): void {
+    if (this.#terminalNext && line.startsWith('data: ')) {
+      this.end = endFrom(line);
+      this.#terminalNext = false;
+      return;
+    }
+    if (!TERMINAL.test(line)) return;
+    if (line.startsWith('event: ')) this.#terminalNext = true;
+    else this.end = endFrom(line);
+  }
+}
+
+export async function watchPassThrough(
+  watch: RunWatch,
+  model: string,
+  reply: Promise<Response>,
+): Promise<Response> {
+  watch.onState({ phase: 'waiting_upstream', model, at: Date.now() });
+  const response = await reply;
+  if (!response.ok || !response.body) {
+    watch.onEnd({
+      ...endOfError(new Error(`OpenAI answered HTTP ${response.status}`)),
+      servedModel: model,
+      reason: `http_${response.status}`,
+    });
+    return response;
+  }
+  watch.onState({ phase: 'streaming', model, at: Date.now() });
+  const scanner = new TerminalScanner();
+  const reader = response.body.getReader();
+  const ended = (fallback: Omit<RunEnd, 'at' | 'servedModel' | 'tokens' | 'toolCalls'>) =>
+    watch.onEnd(
+      scanner.end ?? { ...fallback, at: Date.now(), servedModel: model, tokens: undefined, toolCalls: 0 },
+    );
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          ended({
+            outcome: 'failed',
+            reason: 'upstream_disconnected',
+            message: 'OpenAI closed the stream early',
+          });
+          controller.close();
+          return;
+        }
+        scanner.push(value);
+        controller.enqueue(value);
+      } catch (error) {
+        ended({ outcome: 'failed', reason: 'upstream_disconnected', message: (error as Error).message });
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      ended({ outcome: 'client_disconnected', reason: 'client_disconnected', message: undefined });
+      return reader.cancel(reason);
+    },
+  });
+  return new Response(body, {
+    status: response.status,
+    statusText: response.statusText,
+    headers: response.headers,
+  });
+}

@@ -1,0 +1,288 @@
+/**
+ * The dashboard's server side, through the real bridge and the strict mock upstream (the real-browser test is in
+ * test/e2e/dashboard-browser.test.ts): who may log in and look, what the push channel sends and how often, GPT
+ * pass-through requests in the tree, and the history that survives a restart.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { PUSH_INTERVAL_MS } from '../../src/dashboard/dashboard.ts';
+import { textReply } from '../mock-upstream/index.ts';
+import { BRIDGE_KEY, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
+import { codexTurn, rootThread, spawnedThread, userMessage } from '../support/codex-like-client.ts';
+import { waitFor } from '../support/wait.ts';
+
+const open: TestBridge[] = [];
+const servers: Server[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((bridge) => bridge.close()));
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+async function bridge(env: Record<string, string> = {}): Promise<TestBridge> {
+  const started = await startTestBridge({ env });
+  open.push(started);
+  return started;
+}
+
+async function login(t: TestBridge): Promise<string> {
+  const link = await fetch(`${t.bridge.url}/dashboard/login-link`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${BRIDGE_KEY}` },
+  });
+  expect(link.status).toBe(200);
+  const { path: loginPath } = (await link.json()) as { path: string };
+  const landed = await fetch(`${t.bridge.url}${loginPath}`, { redirect: 'manual' });
+  expect(landed.status).toBe(303);
+  expect(landed.headers.get('location')).toBe('/dashboard');
+  return (landed.headers.get('set-cookie') ?? '').split(';')[0] as string;
+}
+
+/** Reads the push channel until `until` says stop; returns every message with the time it arrived. */
+async function readPush(
+  t: TestBridge,
+  cookie: string,
+  until: () => boolean,
+): Promise<Array<{ event: string; data: any; at: number }>> {
+  const response = await fetch(`${t.bridge.url}/dashboard/events`, { headers: { cookie } });
+  expect(response.status).toBe(200);
+  const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+  const decoder = new TextDecoder();
+  const messages: Array<{ event: string; data: any; at: number }> = [];
+  let buffer = '';
+  // A read outlives a tick of the loop: dropping it would lose the chunk it is about to deliver.
+  let pending: ReturnType<typeof reader.read> | undefined;
+  while (!until()) {
+    pending ??= reader.read();
+    const read = await Promise.race([
+      pending,
+      new Promise<undefined>((resolve) => setTimeout(() => resolve(undefined), 100)),
+    ]);
+    if (!read) continue;
+    pending = undefined;
+    if (read.done) break;
+    buffer += decoder.decode(read.value, { stream: true });
+    let end = buffer.indexOf('\n\n');
+    while (end !== -1) {
+      const block = buffer.slice(0, end);
+      buffer = buffer.slice(end + 2);
+      const event = /^event: (.*)$/m.exec(block)?.[1];
+      const data = /^data: (.*)$/m.exec(block)?.[1];
+      if (event && data) messages.push({ event, data: JSON.parse(data), at: Date.now() });
+      end = buffer.indexOf('\n\n');
+    }
+  }
+  await reader.cancel();
+  return messages;
+}
+
+describe('dashboard login', () => {
+  it('hands out login links only for the bridge key', async () => {
+    const t = await bridge();
+    for (const headers of [{}, { authorization: 'Bearer wrong-key' }]) {
+      const response = await fetch(`${t.bridge.url}/dashboard/login-link`, { method: 'POST', headers });
+      expect(response.status).toBe(401);
+    }
+  });
+
+  it('lets a login link work once, and the page and push channel only with the cookie it set', async () => {
+    const t = await bridge();
+    const cookie = await login(t);
+    expect(cookie).toMatch(/^ocb_dashboard_\d+=[\w-]{43}$/);
+    for (const path of ['/dashboard', '/dashboard/events']) {
+      for (const headers of [
+        {},
+        { cookie: `${cookie.split('=')[0]}=forged` },
+        { authorization: `Bearer ${BRIDGE_KEY}` },
+      ]) {
+        const refused = await fetch(`${t.bridge.url}${path}`, { headers });
+        expect(refused.status, `${path} ${JSON.stringify(headers)}`).toBe(401);
+        expect(await refused.text()).not.toContain('session');
+      }
+    }
+    const page = await fetch(`${t.bridge.url}/dashboard`, { headers: { cookie } });
+    expect(page.status).toBe(200);
+    expect(page.headers.get('content-security-policy')).toContain("script-src 'self'");
+    const html = await page.text();
+    expect(html).not.toContain(BRIDGE_KEY);
+    expect(html).not.toContain('login?token=');
+    expect(html).not.toContain(cookie.split('=')[1]);
+  });
+
+  it('refuses a used login link', async () => {
+    const t = await bridge();
+    const link = await fetch(`${t.bridge.url}/dashboard/login-link`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BRIDGE_KEY}` },
+    });
+    const { path: loginPath } = (await link.json()) as { path: string };
+    expect((await fetch(`${t.bridge.url}${loginPath}`, { redirect: 'manual' })).status).toBe(303);
+    const again = await fetch(`${t.bridge.url}${loginPath}`, { redirect: 'manual' });
+    expect(again.status).toBe(401);
+    expect(again.headers.get('set-cookie')).toBeNull();
+  });
+
+  it('refuses the page and the push channel to other origins and to other sites', async () => {
+    const t = await bridge();
+    const cookie = await login(t);
+    const foreign = [
+      { origin: 'https://evil.example' },
+      { origin: 'http://127.0.0.1:1' },
+      { 'sec-fetch-site': 'same-site' },
+      { 'sec-fetch-site': 'cross-site' },
+    ];
+    for (const path of ['/dashboard', '/dashboard/events']) {
+      for (const headers of foreign) {
+        const response = await fetch(`${t.bridge.url}${path}`, { headers: { cookie, ...headers } });
+        expect(response.status, `${path} ${JSON.stringify(headers)}`).toBe(403);
+        await response.body?.cancel();
+      }
+    }
+    expect(t.bridge.dashboard.push.subscribers).toBe(0);
+  });
+});
+
+describe('dashboard push channel', () => {
+  it('coalesces: many requests and state changes, at most one message per interval', async () => {
+    const t = await bridge({ MAX_GLOBAL_UPSTREAM_CONCURRENCY: '4' });
+    t.upstream.script(() => textReply('x'.repeat(400), { chunkSize: 2, delayMs: 2 }));
+    const cookie = await login(t);
+    const parent = rootThread();
+    let done = false;
+    const turns = Promise.all(
+      Array.from({ length: 12 }, () =>
+        codexTurn(t.baseUrl, spawnedThread(parent), 'ocg-deepseek-v4-flash', [userMessage('go')]),
+      ),
+    ).then((all) => {
+      done = true;
+      return all;
+    });
+    let settledAt = 0;
+    const messages = await readPush(t, cookie, () => {
+      if (done && settledAt === 0) settledAt = Date.now();
+      return settledAt > 0 && Date.now() - settledAt > 3 * PUSH_INTERVAL_MS;
+    });
+    for (const events of await turns) expect(events.at(-1)?.type).toBe('response.completed');
+    expect(messages[0]?.event).toBe('snapshot');
+    const changes = messages.filter((message) => message.event === 'changes');
+    // 12 requests × (start, queued, waiting for upstream, streaming, end) = 60 model changes, ~2,400 chunks.
+    expect(changes.length).toBeGreaterThan(0);
+    expect(changes.length).toBeLessThan(30);
+    // Sent at least PUSH_INTERVAL_MS apart (server clock; arrival times bunch up on a loaded machine).
+    for (let index = 1; index < changes.length; index += 1) {
+      const gap = changes[index]?.data.sentAt - changes[index - 1]?.data.sentAt;
+      expect(gap).toBeGreaterThanOrEqual(PUSH_INTERVAL_MS - 2);
+    }
+    const last = changes.findLast((message) => message.data.sessions.length > 0)?.data.sessions[0]
+      ?.html as string;
+    expect(last).toContain('data-state="completed"');
+    expect((last.match(/class="thread"/g) ?? []).length).toBe(12);
+  }, 60_000);
+});
+
+describe('dashboard and drain', () => {
+  it('does not hold up a drain: an open page is not a request in flight', async () => {
+    const t = await bridge();
+    const cookie = await login(t);
+    const events = await fetch(`${t.bridge.url}/dashboard/events`, { headers: { cookie } });
+    expect(events.status).toBe(200);
+    const body = events.text();
+    await waitFor(() => t.bridge.dashboard.push.subscribers === 1, 5000, 'the page to subscribe');
+    // Counted as cut off at the deadline if the drain had waited for it.
+    expect(await t.bridge.drain(3000)).toBe(0);
+    await expect(body).resolves.toContain('event: snapshot');
+  });
+});
+
+describe('dashboard history', () => {
+  it('survives a restart of the bridge on the same state database', async () => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ocb-dash-history-'));
+    try {
+      const env = { PROXY_STATE_DB: path.join(dir, 'bridge.sqlite3') };
+      const first = await startTestBridge({ env });
+      const parent = rootThread();
+      const child = spawnedThread(parent);
+      await codexTurn(first.baseUrl, parent, 'ocg-deepseek-v4-pro', [userMessage('hello')]);
+      await codexTurn(first.baseUrl, child, 'ocg-kimi-k2.6', [userMessage('help')]);
+      await first.close();
+
+      const second = await startTestBridge({ env });
+      open.push(second);
+      const [session] = second.bridge.dashboard.model.sessions();
+      expect(session?.id).toBe(parent.sessionId);
+      expect(
+        session?.threads.map((thread) => [thread.id, thread.parentId, thread.state, thread.turns]),
+      ).toEqual([
+        [parent.threadId, null, 'completed', 1],
+        [child.threadId, parent.threadId, 'completed', 1],
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
+
+describe('GPT pass-through in the dashboard', () => {
+  it('shows a passed-through request with its status, usage and tool calls, its bytes untouched', async () => {
+    const completed = {
+      type: 'response.completed',
+      response: {
+        id: 'resp_gpt',
+        status: 'completed',
+        model: 'gpt-5.5',
+        output: [{ type: 'function_call', call_id: 'c1', name: 'exec_command', arguments: '{}' }],
+        usage: {
+          input_tokens: 50,
+          input_tokens_details: { cached_tokens: 10 },
+          output_tokens: 7,
+          output_tokens_details: { reasoning_tokens: 3 },
+        },
+      },
+    };
+    const bytes = `event: response.created\ndata: {"type":"response.created"}\n\nevent: response.completed\ndata: ${JSON.stringify(completed)}\n\n`;
+    const openai = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        // Split mid-line, as a network would.
+        response.write(bytes.slice(0, 57));
+        setTimeout(() => response.end(bytes.slice(57)), 20);
+      });
+    });
+    servers.push(openai);
+    await new Promise<void>((resolve) => openai.listen(0, '127.0.0.1', resolve));
+    const t = await bridge({
+      GPT_MODEL_STRATEGY: 'openai',
+      OPENAI_API_KEY: 'sk-openai-test',
+      OPENAI_BASE_URL: `http://127.0.0.1:${(openai.address() as AddressInfo).port}/v1`,
+    });
+    const parent = rootThread();
+    const response = await fetch(`${t.baseUrl}/responses`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${BRIDGE_KEY}`,
+        'session-id': parent.sessionId,
+        'thread-id': parent.threadId,
+      },
+      body: JSON.stringify({ model: 'gpt-5.5', input: 'hi', stream: true }),
+    });
+    expect(await response.text()).toBe(bytes);
+    await waitFor(
+      () => t.bridge.dashboard.model.sessions()[0]?.threads[0]?.state === 'completed',
+      5000,
+      'the end',
+    );
+    expect(t.bridge.dashboard.model.sessions()[0]?.threads[0]).toMatchObject({
+      id: parent.threadId,
+      modelAsked: 'gpt-5.5',
+      servedModel: 'gpt-5.5',
+      toolCalls: 1,
+      tokens: { input: 50, cached: 10, output: 7, reasoning: 3 },
+      decisions: ['route: gpt-5.5: passed through to OpenAI'],
+    });
+  });
+});
