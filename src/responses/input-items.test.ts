@@ -244,6 +244,40 @@ describe('parseInputItems: tool calls and outputs', () => {
   });
 });
 
+describe("parseInputItems: Codex's tool search", () => {
+  it('reads a client-run tool_search_call and its output, as Codex 0.169 sends them', () => {
+    const items = parseInputItems(readCodexRequest('tool_search-01').body.input as unknown[]);
+    expect(items.at(-2)).toEqual({
+      type: 'tool_search_call',
+      callId: 'ts_1',
+      arguments: '{"query":"spawn agent","limit":8}',
+    });
+    expect(items.at(-1)).toMatchObject({
+      type: 'tool_search_output',
+      callId: 'ts_1',
+      tools: [expect.objectContaining({ type: 'namespace', name: 'multi_agent_v1' })],
+    });
+  });
+
+  it('drops a search OpenAI servers ran, which no other model can use', () => {
+    expect(
+      parseOne({
+        type: 'tool_search_output',
+        call_id: 's',
+        status: 'completed',
+        execution: 'server',
+        tools: [],
+      }),
+    ).toMatchObject({ type: 'dropped', reason: expect.stringContaining('OpenAI servers') });
+  });
+
+  it('refuses a tool_search_output whose tools are not a list', () => {
+    expect(
+      rejection([{ type: 'tool_search_output', call_id: 's', execution: 'client', tools: 'x' }]).message,
+    ).toContain('input[0].tools');
+  });
+});
+
 describe('parseInputItems: agent messages', () => {
   it('turns a readable agent message into a user message', () => {
     const item = { type: 'agent_message', content: [{ type: 'input_text', text: 'Review src/config.ts' }] };

@@ -24,6 +24,10 @@ export type InputItem =
   | { type: 'custom_tool_call'; callId: string; name: string; namespace: string | undefined; input: string }
   | { type: 'local_shell_call'; callId: string; action: unknown }
   | { type: 'tool_output'; callId: string; output: ContentPart[] }
+  /** Codex's client-run tool search: the model asked for deferred tools (arguments as a JSON string). */
+  | { type: 'tool_search_call'; callId: string; arguments: string }
+  /** What Codex's search found: tool definitions the model may call from now on. */
+  | { type: 'tool_search_output'; callId: string; tools: unknown[] }
   | { type: 'additional_tools'; tools: unknown[] }
   | { type: 'dropped'; originalType: string; reason: string };
 
@@ -158,6 +162,35 @@ function parseAgentMessage(item: Json, path: string): InputItem {
   return { type: 'message', role: 'user', content: [{ type: 'text', text: readable }] };
 }
 
+/**
+ * Codex runs `tool_search` itself (`execution: "client"`) and sends the call and its result back in the history
+ * (codex-rs/protocol `ResponseItem::ToolSearchCall` / `ToolSearchOutput`): the call's `arguments` is a JSON object,
+ * the output's `tools` the definitions found (docs/codex-client.md#tool_search). A search OpenAI's servers ran has
+ * no call id and nothing an open model can use.
+ */
+function parseToolSearchItem(item: Json, path: string): InputItem {
+  const callId = optionalString(item, 'call_id');
+  if (callId === undefined || item.execution === 'server') {
+    return {
+      type: 'dropped',
+      originalType: String(item.type),
+      reason: 'a tool search run on OpenAI servers cannot be replayed to another model',
+    };
+  }
+  if (item.type === 'tool_search_call') {
+    const args = item.arguments;
+    return {
+      type: 'tool_search_call',
+      callId,
+      arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+    };
+  }
+  if (!Array.isArray(item.tools)) {
+    throw invalidRequest(`Invalid value for '${path}.tools': expected an array.`, `${path}.tools`);
+  }
+  return { type: 'tool_search_output', callId, tools: item.tools };
+}
+
 function looksEncrypted(payload: string): boolean {
   return /^gAAAAA/.test(payload) || (/^[A-Za-z0-9+/_=-]{64,}$/.test(payload) && !/\s/.test(payload));
 }
@@ -172,8 +205,6 @@ const DROPPED_TYPES: Readonly<Record<string, string>> = {
   compaction: 'OpenAI-encrypted compaction summaries are unreadable to other models',
   compaction_trigger: 'compaction triggers only concern OpenAI models',
   item_reference: 'item references need OpenAI server-side state',
-  tool_search_call: 'tool_search is not offered to Chat Completions models',
-  tool_search_output: 'tool_search is not offered to Chat Completions models',
   mcp_list_tools: 'hosted MCP tools are not offered to Chat Completions models',
   mcp_call: 'hosted MCP tools are not offered to Chat Completions models',
   mcp_approval_request: 'hosted MCP tools are not offered to Chat Completions models',
@@ -217,6 +248,9 @@ function parseItem(raw: unknown, path: string): InputItem {
       return parseToolOutput(raw, path, typeof raw.call_id === 'string' ? 'call_id' : 'id');
     case 'agent_message':
       return parseAgentMessage(raw, path);
+    case 'tool_search_call':
+    case 'tool_search_output':
+      return parseToolSearchItem(raw, path);
     case 'additional_tools':
       return { type: 'additional_tools', tools: Array.isArray(raw.tools) ? raw.tools : [] };
     default: {

@@ -12,7 +12,7 @@ import { dashboardRoutes } from '../dashboard/routes.ts';
 import { asBridgeError, BridgeError, toOpenAIErrorBody } from '../errors.ts';
 import { uniqueId } from '../ids.ts';
 import type { BridgeDeps } from '../pipeline/deps.ts';
-import { healthReport, modelList } from './info-routes.ts';
+import { healthReport, modelsResponse } from './info-routes.ts';
 import { discardBody } from './request-body.ts';
 import { handleCreateResponse, handleGetResponse } from './responses-route.ts';
 import { bearerAuth, hostGuard } from './security.ts';
@@ -114,7 +114,9 @@ export function createApp(deps: BridgeDeps, apiKey: string, dashboard?: Dashboar
       handleCreateResponse(deps, c.req.raw, c.get('requestId'), c.env?.outgoing),
     );
     app.get(`${prefix}/responses/:id`, (c) => handleGetResponse(deps, c.req.param('id')));
-    app.get(`${prefix}/models`, (c) => c.json(modelList(deps)));
+    app.get(`${prefix}/models`, (c) =>
+      c.json(modelsResponse(deps, { clientVersion: c.req.query('client_version') })),
+    );
     app.all(`${prefix}/responses`, (c) => methodNotAllowed(c.req.method, c.req.path, 'POST'));
     app.all(`${prefix}/models`, (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
   }

@@ -608,7 +608,8 @@ export class ChatToResponsesTranslator {
     call.id = this.#nextItemId(ITEM_PREFIX[call.binding.kind]);
     call.index = this.#items.length;
     this.#items.push(call);
-    if (call.binding.kind === 'local_shell') return; // its action is only known once the arguments are complete
+    // Their action (arguments) is a structured value, only known once the arguments are complete.
+    if (call.binding.kind === 'local_shell' || call.binding.kind === 'tool_search') return;
     events.push(
       this.#event({
         type: 'response.output_item.added',
@@ -647,6 +648,7 @@ export class ChatToResponsesTranslator {
         break;
       }
       case 'local_shell':
+      case 'tool_search':
         events.push(
           this.#event({
             type: 'response.output_item.added',

@@ -13,8 +13,8 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { providerTable } from '../../src/cli/install/provider-table.ts';
 import { BRIDGE_KEY, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
+import { CODEX_BIN } from '../support/codex-bin.ts';
 
-const CODEX_BIN = path.join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'codex');
 const USER_KEY = 'sk-test-user-own-key-123';
 
 /**

@@ -25,7 +25,10 @@ export const TEST_ECHO: ResponseEcho = {
   store: false,
 };
 
-/** Tool names as Codex offers them: shell, image viewer, freeform apply_patch, a namespaced tool, local_shell. */
+/**
+ * Tool names as Codex offers them: shell, image viewer, freeform apply_patch, a namespaced tool, local_shell, and
+ * its client-run tool_search.
+ */
 export function codexToolNames(): ToolNames {
   const names = new ToolNames();
   names.register({ kind: 'function', name: 'exec_command' });
@@ -33,6 +36,7 @@ export function codexToolNames(): ToolNames {
   names.register({ kind: 'custom', name: 'apply_patch' });
   names.register({ kind: 'function', name: 'spawn_agent', namespace: 'multi_agent_v1' });
   names.register({ kind: 'local_shell', name: 'local_shell' });
+  names.register({ kind: 'tool_search', name: 'tool_search' });
   return names;
 }
 

@@ -56,7 +56,7 @@ async function planCatalog(
   const bundled = parseBundledCatalog(await bundledCatalogOutput(codex, request.env));
   const models = ossModels(roles.map((role) => role.model).filter((model) => model.startsWith('ocg-')));
   const json = renderModelCatalog(modelCatalog(models, bundled));
-  const expected = [...models.map((model) => model.slug), ...bundled.map((entry) => entry.slug)];
+  const expected = [...models.map((model) => model.id), ...bundled.map((entry) => entry.slug)];
   const problem = await catalogLoadProblem(codex, request.env, json, expected);
   if (problem) {
     return {

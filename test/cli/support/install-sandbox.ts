@@ -17,9 +17,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CliContext } from '../../../src/cli/command.ts';
 import { runCli } from '../../../src/cli/main.ts';
+import { CODEX_BIN } from '../../support/codex-bin.ts';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
-export const CODEX_BIN = path.join(REPO, 'node_modules', '.bin', 'codex');
+export { CODEX_BIN };
+
 const PATH_WITH_CODEX = [path.dirname(CODEX_BIN), path.dirname(process.execPath), '/usr/bin', '/bin'].join(
   path.delimiter,
 );
