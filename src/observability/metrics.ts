@@ -25,6 +25,8 @@ export class BridgeMetrics {
   readonly fallbacks: Counter<'from' | 'to'>;
   readonly clientDisconnects: Counter<'model'>;
   readonly activeStreams: Gauge;
+  readonly passthroughRequests: Counter<'model' | 'target' | 'status' | 'outcome'>;
+  readonly passthroughDuration: Histogram<'model' | 'target'>;
 
   constructor(live: LiveState) {
     const registers = [this.registry];
@@ -82,6 +84,19 @@ export class BridgeMetrics {
     this.activeStreams = new Gauge({
       name: `${PREFIX}active_streams`,
       help: 'SSE responses currently open to clients.',
+      registers,
+    });
+    this.passthroughRequests = new Counter({
+      name: `${PREFIX}passthrough_requests_total`,
+      help: 'GPT requests passed through to OpenAI or ChatGPT, by model, target, HTTP status and outcome.',
+      labelNames: ['model', 'target', 'status', 'outcome'],
+      registers,
+    });
+    this.passthroughDuration = new Histogram({
+      name: `${PREFIX}passthrough_duration_seconds`,
+      help: 'Duration of GPT pass-through requests, until the last byte of the reply.',
+      labelNames: ['model', 'target'],
+      buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 240, 600],
       registers,
     });
     new Gauge({

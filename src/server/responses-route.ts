@@ -7,7 +7,7 @@ import { passThroughToOpenAI } from '../bridge/openai-passthrough.ts';
 import { OssRun } from '../bridge/oss-run.ts';
 import { routeModel } from '../bridge/route-model.ts';
 import { conversationSessionId } from '../bridge/session.ts';
-import { BridgeError, invalidRequest } from '../errors.ts';
+import { asBridgeError, BridgeError, invalidRequest } from '../errors.ts';
 import { isSubagentRequest, planGuardrails } from '../guardrails/plan.ts';
 import { planMode } from '../modes/plan-mode.ts';
 import { serveBridgeTurn } from '../modes/serve-bridge-turn.ts';
@@ -42,21 +42,54 @@ function fullInput(deps: BridgeDeps, request: ResponsesRequest): unknown[] {
   return [...previous.input, ...previous.response.output, ...own];
 }
 
+/** How far a request got: once a run, a bridge turn or the pass-through has it, that part writes its log line. */
+interface Progress {
+  model?: string;
+  handedOver?: boolean;
+}
+
 export async function handleCreateResponse(
   deps: BridgeDeps,
   incoming: Request,
   requestId: string,
   outgoing?: ServerResponse,
 ): Promise<Response> {
+  const progress: Progress = {};
+  try {
+    return await createResponse(deps, incoming, requestId, outgoing, progress);
+  } catch (error) {
+    // Refused before anything took it (bad JSON or input, unknown model, GPT refused, invalid handoff): one line too.
+    if (!progress.handedOver) {
+      const refusal = asBridgeError(error);
+      deps.logger.warn(
+        { requestId, model: progress.model, status: refusal.status, error: { code: refusal.code } },
+        'request refused',
+      );
+    }
+    throw error;
+  }
+}
+
+async function createResponse(
+  deps: BridgeDeps,
+  incoming: Request,
+  requestId: string,
+  outgoing: ServerResponse | undefined,
+  progress: Progress,
+): Promise<Response> {
   const rawBody = await incoming.text();
   const request = parseResponsesRequest(parseJsonBody(rawBody));
-  const route = routeModel(
-    request.model,
-    deps.catalog,
-    deps.config.gpt,
-    isSubagentRequest((name) => incoming.headers.get(name) ?? undefined),
-  );
-  if (route.kind === 'openai') return passThroughToOpenAI(deps.config.gpt, incoming, rawBody);
+  progress.model = request.model;
+  const subagentRequest = isSubagentRequest((name) => incoming.headers.get(name) ?? undefined);
+  const route = routeModel(request.model, deps.catalog, deps.config.gpt, subagentRequest);
+  if (route.kind === 'openai') {
+    progress.handedOver = true;
+    return passThroughToOpenAI(deps, incoming, rawBody, {
+      requestId,
+      model: request.model,
+      subagent: subagentRequest,
+    });
+  }
   const rawInput = fullInput(deps, request);
   if (rawInput.length === 0)
     throw invalidRequest("Invalid value for 'input': it must not be empty.", 'input');
@@ -72,6 +105,7 @@ export async function handleCreateResponse(
   const guardrails = planGuardrails(items, hasTools, subagent, deps.config.guardrails);
   // Subagent task modes (src/modes): a turn the bridge answers itself, or the model's turn as the mode shapes it.
   const mode = planMode({ request, items, guardrails, subagent, config: deps.config.guardrails });
+  progress.handedOver = true;
   if (mode.kind === 'bridge_turn')
     return serveBridgeTurn(deps, mode, { request, rawInput, requestId, model: route.model });
   const turn = mode.kind === 'model' ? mode : { guardrails, request, items };
