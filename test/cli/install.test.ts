@@ -2,7 +2,7 @@
  * `codex-oss install` in throwaway projects with a throwaway CODEX_HOME: what it writes, what it leaves alone, and
  * that running it again changes nothing.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseToml } from '../../src/cli/toml/parse-toml.ts';
 import { createInstallSandbox, type InstallSandbox } from './support/install-sandbox.ts';
@@ -94,6 +94,16 @@ describe('codex-oss install on an empty project (router, Codex 0.169)', () => {
     expect(run.stdout).toContain('codex --profile codex-oss');
     expect(run.stdout).toContain("! Codex ignores this project's .codex/");
     expect(sandbox.backups()).toEqual([]);
+  });
+
+  it('writes an AGENTS.md whose every file reference exists in the project', async () => {
+    expect((await sandbox.install()).exitCode).toBe(0);
+    const prose = sandbox.read('AGENTS.md').replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, ''); // examples aside
+    const references = [...prose.matchAll(/`([^`\s]+)`/g)]
+      .map(([, span]) => span ?? '')
+      .filter((span) => span.includes('/') || /\.(md|toml|rules|json)$/.test(span));
+    expect(references.length).toBeGreaterThan(0);
+    for (const reference of references) expect(existsSync(sandbox.file(reference)), reference).toBe(true);
   });
 
   it('changes nothing and makes no backup when run a second time', async () => {
