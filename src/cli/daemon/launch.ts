@@ -22,6 +22,8 @@ export interface Launch {
   drainSeconds: number;
   /** How long a detached start waits for GET /health to answer. */
   waitSeconds: number;
+  /** openai mode: what GPT requests travel with, for the start message. */
+  gpt?: string;
 }
 
 export interface SpawnedBridge {
@@ -62,6 +64,7 @@ export function spawnBridge(
     detached: options.detached,
     log_file: options.detached ? launch.paths.logFile : null,
     drain_seconds: launch.drainSeconds,
+    openai_api_key: Boolean(launch.config.gpt.openaiApiKey),
   };
   return { child, record };
 }
