@@ -64,7 +64,7 @@ const RESTART_WITH_KEY =
 
 /**
  * HTTP 400 on purpose: Codex retries a 401, 403, 404, 422 or 5xx (three times, "Reconnecting… 3/3", then
- * "unexpected status"), but shows a 400's body at once (observed with Codex 0.169 and 0.171; docs/codex-client.md).
+ * "unexpected status"), but shows a 400's body at once (observed with Codex 0.169 and 0.171: docs/codex-auth.md).
  */
 export function missingCredentialError(
   model: string,

@@ -73,7 +73,7 @@ export function spawnBridge(
 export function clientKeyHint(config: Config): string {
   if (config.proxyApiKey) return 'clients send PROXY_API_KEY as "Authorization: Bearer <key>"';
   const file = path.join(config.state.dir, LOCAL_TOKEN_FILE);
-  return `clients send the token in ${file} as "Authorization: Bearer <token>"`;
+  return `clients send the token in ${file} as "Authorization: Bearer <token>", or in x-opencode-bridge-key next to a forwarded sign-in`;
 }
 
 /** Resolves with the exit code (1 when killed by a signal other than a clean stop). */
