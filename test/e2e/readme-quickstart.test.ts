@@ -103,8 +103,6 @@ function sh(command: string, extraEnv: Record<string, string> = {}): Promise<She
 type Item = Record<string, any>;
 
 const inputItems = (request: BackendRequest): Item[] => request.body?.input ?? [];
-const outputsOf = (request: BackendRequest) =>
-  inputItems(request).filter((item) => item.type === 'function_call_output');
 
 function functionCall(name: string, args: unknown, namespace: string | undefined, id: string): Item {
   return {
