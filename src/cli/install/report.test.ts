@@ -76,12 +76,14 @@ describe('nextSteps', () => {
     expect(steps).not.toContain('export');
   });
 
-  it('router without a credential: says how to get one before starting', () => {
+  it('router without a credential: points at the warning that says how to get one', () => {
     const none = { kind: 'none' as const, why: 'Codex is not signed in', fix: 'run `codex login`' };
     const steps = nextSteps({ ...context, topology: 'router', auth: 'codex', gptCredential: none }).join(
       '\n',
     );
-    expect(steps).toContain('1. Start the bridge (GPT requests have no credential yet: run `codex login`):');
+    expect(steps).toContain(
+      '1. Start the bridge (GPT requests have no credential yet: see the ! line above):',
+    );
   });
 
   it('subagent-provider: plain start and plain codex', () => {

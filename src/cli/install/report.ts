@@ -60,7 +60,7 @@ export interface NextStepsContext {
 
 function gptCredentialLine(credential: GptCredential | undefined): string {
   if (!credential) return '';
-  if (credential.kind === 'none') return ` (GPT requests have no credential yet: ${credential.fix})`;
+  if (credential.kind === 'none') return ' (GPT requests have no credential yet: see the ! line above)';
   return ` (GPT requests pass through to OpenAI with ${describeCredential(credential)})`;
 }
 
