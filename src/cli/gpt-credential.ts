@@ -17,7 +17,7 @@ export type CodexSignIn =
   /** Codex was not found, or answered something we cannot read. */
   | { state: 'unknown'; why: string };
 
-const LOGIN_STATUS_TIMEOUT_MS = 15_000;
+const LOGIN_STATUS_TIMEOUT_MS = 60_000;
 
 /**
  * `codex login status` prints (to stderr, with exit code 0) "Logged in using ChatGPT" or "API key configured - sk-…"

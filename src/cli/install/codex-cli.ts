@@ -10,7 +10,8 @@ import path from 'node:path';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-const TIMEOUT_MS = 15_000;
+/** Generous: each probe is quick, but a loaded 2-core machine running several at once can take tens of seconds. */
+const TIMEOUT_MS = 60_000;
 
 function isExecutable(file: string): boolean {
   try {
