@@ -4,7 +4,7 @@
  * guardrails and the subagent task mode, and returns either a finished answer or the run that streams one. The
  * HTTP layer (src/server) only reads the body before and writes the answer after.
  */
-import { invalidRequest } from '../errors.ts';
+import { asBridgeError, invalidRequest } from '../errors.ts';
 import { isSubagentRequest, planGuardrails } from '../guardrails/plan.ts';
 import { planMode } from '../modes/plan-mode.ts';
 import type { RunWatch } from '../observe/run-observer.ts';
@@ -48,13 +48,27 @@ function parseJsonBody(text: string): unknown {
 
 export function handleResponsesCall(deps: BridgeDeps, call: ResponsesCall): ResponsesOutcome {
   const header = (name: string) => call.incoming.headers.get(name) ?? undefined;
-  const request = parseResponsesRequest(parseJsonBody(call.rawBody));
-  // What the observers (the dashboard) see of this request, from here to its end (the first end reported wins).
-  const watch = deps.observer.onStart(runStart(request, call.requestId, header));
+  let request: ResponsesRequest | undefined;
+  let watch: RunWatch | undefined;
   try {
+    request = parseResponsesRequest(parseJsonBody(call.rawBody));
+    // What the observers (the dashboard) see of this request, from here to its end (the first end reported wins).
+    watch = deps.observer.onStart(runStart(request, call.requestId, header));
     return planResponse(deps, call, request, watch);
   } catch (error) {
-    watch.onEnd(endOfError(error));
+    // Refused before a run, a bridge turn or the pass-through took it (bad JSON or input, unknown model, invalid
+    // handoff): those write their own log line; this one gets it here.
+    watch?.onEnd(endOfError(error));
+    const refusal = asBridgeError(error);
+    deps.logger.warn(
+      {
+        requestId: call.requestId,
+        model: request?.model,
+        status: refusal.status,
+        error: { code: refusal.code },
+      },
+      'request refused',
+    );
     throw error;
   }
 }
@@ -72,7 +86,11 @@ function planResponse(
   const routed = routeDecision(request.model, route);
   if (routed) watch.onDecision(routed);
   if (route.kind === 'openai') {
-    const response = passThroughToOpenAI(deps.config.gpt, incoming, rawBody);
+    const response = passThroughToOpenAI(deps, incoming, rawBody, {
+      requestId,
+      model: request.model,
+      subagent,
+    });
     return { kind: 'answered', response: watchPassThrough(watch, request.model, response) };
   }
   const rawInput = fullInput(deps.store, request);

@@ -43,8 +43,8 @@ export interface InstallSandbox {
   /** Every file under the project and CODEX_HOME, relative path -> content (large catalogs by size only). */
   snapshot(): Map<string, string>;
   backups(): string[];
-  /** Runs the real Codex CLI in the project with this CODEX_HOME. */
-  codex(args: readonly string[], extraEnv?: Record<string, string>): Promise<InstallRun>;
+  /** Runs the real Codex CLI in the project with this CODEX_HOME (stdin: `input`, else closed). */
+  codex(args: readonly string[], extraEnv?: Record<string, string>, input?: string): Promise<InstallRun>;
   cleanup(): void;
 }
 
@@ -112,7 +112,7 @@ export function createInstallSandbox(): InstallSandbox {
     backups() {
       return [...sandbox.snapshot().keys()].filter((name) => name.includes('.codex-oss-backup-')).sort();
     },
-    codex(args, extraEnv = {}) {
+    codex(args, extraEnv = {}, input = '') {
       return new Promise((resolve) => {
         const child = execFile(
           CODEX_BIN,
@@ -128,7 +128,7 @@ export function createInstallSandbox(): InstallSandbox {
             resolve({ exitCode: typeof code === 'number' ? code : 1, stdout, stderr });
           },
         );
-        child.stdin?.end();
+        child.stdin?.end(input);
       });
     },
     cleanup: () => rmSync(base, { recursive: true, force: true }),
