@@ -124,7 +124,7 @@ function functionTool(
 ): ChatTool {
   const fn: ChatTool['function'] = {
     name: chatName,
-    parameters: cleanToolSchema(parameters, profile.schemaDialect),
+    parameters: cleanToolSchema(parameters, profile.schemaDialect, chatName),
   };
   if (typeof description === 'string' && description.length > 0) fn.description = description;
   return { type: 'function', function: fn };
