@@ -4,6 +4,7 @@
  * into an explicit `dropped` item with the reason, so nothing is silently lost and nothing is dumped as JSON.
  */
 import { invalidRequest } from '../errors.ts';
+import { parseTools, type ResponsesTool } from './request.ts';
 
 export type MessageRole = 'user' | 'assistant' | 'system' | 'developer';
 
@@ -24,7 +25,7 @@ export type InputItem =
   | { type: 'custom_tool_call'; callId: string; name: string; namespace: string | undefined; input: string }
   | { type: 'local_shell_call'; callId: string; action: unknown }
   | { type: 'tool_output'; callId: string; output: ContentPart[] }
-  | { type: 'additional_tools'; tools: unknown[] }
+  | { type: 'additional_tools'; tools: ResponsesTool[] }
   | { type: 'dropped'; originalType: string; reason: string };
 
 type Json = Record<string, unknown>;
@@ -46,10 +47,18 @@ function optionalString(item: Json, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The `type` of an item or part: a string, or absent; anything else (an object, a number) is a 400. */
+function typeOf(value: Json, path: string): string | undefined {
+  const type = value.type;
+  if (type === undefined || typeof type === 'string') return type;
+  throw invalidRequest(`Invalid value for '${path}.type': expected a string.`, `${path}.type`);
+}
+
 function parseContentPart(part: unknown, path: string): ContentPart | undefined {
   if (typeof part === 'string') return { type: 'text', text: part };
   if (!isObject(part)) throw invalidRequest(`Invalid content part at '${path}': expected an object.`, path);
-  switch (part.type) {
+  const type = typeOf(part, path);
+  switch (type) {
     case 'input_text':
     case 'output_text':
     case 'text':
@@ -74,7 +83,7 @@ function parseContentPart(part: unknown, path: string): ContentPart | undefined 
       return { type: 'file', filename: optionalString(part, 'filename') };
     default:
       throw invalidRequest(
-        `Unsupported content part type '${String(part.type)}' at '${path}'.`,
+        `Unsupported content part type '${type ?? '(none)'}' at '${path}'.`,
         `${path}.type`,
       );
   }
@@ -182,7 +191,7 @@ const DROPPED_TYPES: Readonly<Record<string, string>> = {
 
 function parseItem(raw: unknown, path: string): InputItem {
   if (!isObject(raw)) throw invalidRequest(`Invalid input item at '${path}': expected an object.`, path);
-  const type = raw.type ?? (raw.role !== undefined ? 'message' : undefined);
+  const type = typeOf(raw, path) ?? (raw.role !== undefined ? 'message' : undefined);
   switch (type) {
     case 'message':
       return parseMessage(raw, path);
@@ -218,13 +227,13 @@ function parseItem(raw: unknown, path: string): InputItem {
     case 'agent_message':
       return parseAgentMessage(raw, path);
     case 'additional_tools':
-      return { type: 'additional_tools', tools: Array.isArray(raw.tools) ? raw.tools : [] };
+      return { type: 'additional_tools', tools: parseTools(raw.tools ?? [], `${path}.tools`) };
     default: {
-      const name = String(type);
+      const name = type ?? '(none)';
       return {
         type: 'dropped',
         originalType: name,
-        reason: DROPPED_TYPES[name] ?? 'unknown input item type',
+        reason: (Object.hasOwn(DROPPED_TYPES, name) && DROPPED_TYPES[name]) || 'unknown input item type',
       };
     }
   }

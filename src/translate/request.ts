@@ -66,7 +66,7 @@ export interface ChatTranslation {
 export function collectTools(request: ResponsesRequest, items: readonly InputItem[]): ResponsesTool[] {
   const tools = [...(request.tools ?? [])];
   for (const item of items) {
-    if (item.type === 'additional_tools') tools.push(...(item.tools as ResponsesTool[]));
+    if (item.type === 'additional_tools') tools.push(...item.tools);
   }
   return tools;
 }

@@ -102,10 +102,11 @@ function customToolDescription(tool: ResponsesTool): string {
     withoutFreeformHint,
     'Call this tool with one argument, `input`: a string holding the complete raw input (for apply_patch, the whole patch from "*** Begin Patch" to "*** End Patch").',
   ];
-  const format = tool.format as { type?: string; syntax?: string; definition?: string } | undefined;
+  const format = tool.format as { type?: unknown; syntax?: unknown; definition?: unknown } | null | undefined;
   if (format?.type === 'grammar' && typeof format.definition === 'string') {
     if (format.definition.length <= MAX_GRAMMAR_IN_DESCRIPTION) {
-      lines.push(`The input must match this ${format.syntax ?? ''} grammar:\n${format.definition}`);
+      const syntax = typeof format.syntax === 'string' ? `${format.syntax} ` : '';
+      lines.push(`The input must match this ${syntax}grammar:\n${format.definition}`);
     }
   }
   return lines.filter(Boolean).join('\n\n');
