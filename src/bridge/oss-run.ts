@@ -95,6 +95,8 @@ export class OssRun {
   #items: InputItem[];
   #reasked = false;
   readonly #guardrailLog: string[] = [];
+  /** What upstreams sent that broke the protocol (a chunk that is not JSON, a field of the wrong type). */
+  readonly #upstreamAnomalies: string[] = [];
   #attempt: UpstreamAttempt | undefined;
   #firstChunkAt: number | undefined;
   #error: BridgeError | undefined;
@@ -307,6 +309,8 @@ export class OssRun {
       record.outcome = outcome;
       if (error) record.error = error.code;
     }
+    if (error?.code === 'upstream_invalid_chunk')
+      this.#upstreamAnomalies.push(`${attempt.model.upstreamModel}: ${error.message}`);
   }
 
   /**
@@ -419,7 +423,7 @@ export class OssRun {
       logger.error({ requestId, err: error }, 'failed to save state');
     }
     const notes = [...this.#translations.values()].flatMap((entry) => entry.translation.notes);
-    const anomalies = this.translator.anomalies;
+    const anomalies = [...this.#upstreamAnomalies, ...this.translator.anomalies];
     const line = {
       requestId,
       responseId: this.translator.options.responseId,
