@@ -4,7 +4,7 @@
  * both wires: Chat Completions chunks and Anthropic Messages events.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { chunks, textReply } from '../mock-upstream/index.ts';
+import { chunks, errorReply, textReply } from '../mock-upstream/index.ts';
 import { postResponses, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
 import { eventViolations } from '../support/event-invariants.ts';
 
@@ -124,6 +124,54 @@ describe('a wrongly typed field in an upstream chunk', () => {
     expect(logLineOf(failed?.response.id)?.anomalies).toEqual([
       expect.stringContaining('delta.text is an object'),
     ]);
+  });
+});
+
+describe('a whole (non-streamed) upstream answer of the wrong shape', () => {
+  it.each([
+    ['null', null],
+    ['a list', [{ choices: [] }]],
+  ])('is a 502 naming the problem when the JSON body is %s, not a 500', async (_label, body) => {
+    t.upstream.enqueue(errorReply(200, body));
+
+    const { status, json } = await postResponses(t.baseUrl, { model: 'ocg-deepseek-v4-pro', input: 'hi' });
+
+    expect(status).toBe(502);
+    expect(json.error).toMatchObject({ code: 'upstream_invalid_response' });
+    expect(json.error.message).toContain('not a JSON object');
+  });
+
+  it('is a 502 naming the field when a completion has content of the wrong type', async () => {
+    t.upstream.enqueue(
+      errorReply(200, {
+        object: 'chat.completion',
+        choices: [
+          { index: 0, message: { role: 'assistant', content: { text: 'hi' } }, finish_reason: 'stop' },
+        ],
+      }),
+    );
+
+    const { status, json } = await postResponses(t.baseUrl, { model: 'ocg-glm-5.1', input: 'hi' });
+
+    expect(status).toBe(502);
+    expect(json.error.message).toContain('choices[0].message.content is an object, expected a string');
+  });
+
+  it('is a 502 naming the field when a Message has a text block of the wrong type', async () => {
+    t.upstream.enqueue(
+      errorReply(200, {
+        type: 'message',
+        role: 'assistant',
+        content: [{ type: 'text', text: 42 }],
+        stop_reason: 'end_turn',
+        usage: { input_tokens: 3, output_tokens: 1 },
+      }),
+    );
+
+    const { status, json } = await postResponses(t.baseUrl, { model: 'ocg-qwen3.6-plus', input: 'hi' });
+
+    expect(status).toBe(502);
+    expect(json.error.message).toContain('content_block.text is a number, expected a string');
   });
 });
 
