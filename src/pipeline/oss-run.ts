@@ -102,6 +102,8 @@ export class OssRun {
   #items: InputItem[];
   #reasked = false;
   readonly #guardrailLog: string[] = [];
+  /** What upstreams sent that broke the protocol (a chunk that is not JSON, a field of the wrong type). */
+  readonly #upstreamAnomalies: string[] = [];
   #attempt: UpstreamAttempt | undefined;
   #streaming: UpstreamAttempt | undefined;
   #firstChunkAt: number | undefined;
@@ -347,6 +349,8 @@ export class OssRun {
       record.outcome = outcome;
       if (error) record.error = error.code;
     }
+    if (error?.code === 'upstream_invalid_chunk')
+      this.#upstreamAnomalies.push(`${attempt.model.upstreamModel}: ${error.message}`);
   }
 
   /**
@@ -484,7 +488,7 @@ export class OssRun {
       logger.error({ requestId, err: error }, 'failed to save state');
     }
     const notes = [...this.#translations.values()].flatMap((entry) => entry.translation.notes);
-    const anomalies = this.translator.anomalies;
+    const anomalies = [...this.#upstreamAnomalies, ...this.translator.anomalies];
     const line = {
       requestId,
       responseId: this.translator.options.responseId,

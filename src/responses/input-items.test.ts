@@ -327,6 +327,14 @@ describe('parseInputItems: items it cannot translate', () => {
     });
   });
 
+  it.each(['constructor', 'toString', '__proto__'])('drops an item typed %s as unknown', (type) => {
+    expect(parseOne({ type })).toEqual({
+      type: 'dropped',
+      originalType: type,
+      reason: 'unknown input item type',
+    });
+  });
+
   it('keeps the items around a dropped one in order', () => {
     const items = parseInputItems([userText, { type: 'web_search_call' }, userText]);
 
@@ -382,5 +390,35 @@ describe('parseInputItems: wrong field types', () => {
     ]);
 
     expect(error.param).toBe('input[0].output[0].text');
+  });
+
+  it.each([
+    ['an object that cannot become a string', { toString: 1 }],
+    ['a number', 7],
+    ['null', null],
+  ])('refuses an item whose type is %s, naming its path', (_label, type) => {
+    const error = rejection([userText, { type, role: 'user', content: 'x' }]);
+
+    expect(error).toMatchObject({ status: 400, param: 'input[1].type' });
+    expect(error.message).toContain('expected a string');
+  });
+
+  it('refuses a content part whose type is not a string, naming its path', () => {
+    const error = rejection([{ role: 'user', content: [{ type: { toString: 1 }, text: 'x' }] }]);
+
+    expect(error).toMatchObject({ status: 400, param: 'input[0].content[0].type' });
+  });
+
+  it.each([
+    ['a tool that is null', [null], 'input[0].tools.0'],
+    ['a tool without a type', [{ name: 'x' }], 'input[0].tools.0.type'],
+    [
+      'a namespace holding null',
+      [{ type: 'namespace', name: 'n', tools: [null] }],
+      'input[0].tools.0.tools.0',
+    ],
+    ['tools that are not a list', 'shell', 'input[0].tools'],
+  ])('refuses additional tools with %s, naming its path', (_label, tools, param) => {
+    expect(rejection([{ type: 'additional_tools', tools }])).toMatchObject({ status: 400, param });
   });
 });

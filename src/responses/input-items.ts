@@ -4,6 +4,7 @@
  * into an explicit `dropped` item with the reason, so nothing is silently lost and nothing is dumped as JSON.
  */
 import { invalidRequest } from '../errors.ts';
+import { parseTools, type ResponsesTool } from './request.ts';
 
 export type MessageRole = 'user' | 'assistant' | 'system' | 'developer';
 
@@ -27,8 +28,8 @@ export type InputItem =
   /** Codex's client-run tool search: the model asked for deferred tools (arguments as a JSON string). */
   | { type: 'tool_search_call'; callId: string; arguments: string }
   /** What Codex's search found: tool definitions the model may call from now on. */
-  | { type: 'tool_search_output'; callId: string; tools: unknown[] }
-  | { type: 'additional_tools'; tools: unknown[] }
+  | { type: 'tool_search_output'; callId: string; tools: ResponsesTool[] }
+  | { type: 'additional_tools'; tools: ResponsesTool[] }
   | { type: 'dropped'; originalType: string; reason: string };
 
 type Json = Record<string, unknown>;
@@ -50,10 +51,18 @@ function optionalString(item: Json, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The `type` of an item or part: a string, or absent; anything else (an object, a number) is a 400. */
+function typeOf(value: Json, path: string): string | undefined {
+  const type = value.type;
+  if (type === undefined || typeof type === 'string') return type;
+  throw invalidRequest(`Invalid value for '${path}.type': expected a string.`, `${path}.type`);
+}
+
 function parseContentPart(part: unknown, path: string): ContentPart | undefined {
   if (typeof part === 'string') return { type: 'text', text: part };
   if (!isObject(part)) throw invalidRequest(`Invalid content part at '${path}': expected an object.`, path);
-  switch (part.type) {
+  const type = typeOf(part, path);
+  switch (type) {
     case 'input_text':
     case 'output_text':
     case 'text':
@@ -78,7 +87,7 @@ function parseContentPart(part: unknown, path: string): ContentPart | undefined 
       return { type: 'file', filename: optionalString(part, 'filename') };
     default:
       throw invalidRequest(
-        `Unsupported content part type '${String(part.type)}' at '${path}'.`,
+        `Unsupported content part type '${type ?? '(none)'}' at '${path}'.`,
         `${path}.type`,
       );
   }
@@ -185,10 +194,7 @@ function parseToolSearchItem(item: Json, path: string): InputItem {
       arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
     };
   }
-  if (!Array.isArray(item.tools)) {
-    throw invalidRequest(`Invalid value for '${path}.tools': expected an array.`, `${path}.tools`);
-  }
-  return { type: 'tool_search_output', callId, tools: item.tools };
+  return { type: 'tool_search_output', callId, tools: parseTools(item.tools, `${path}.tools`) };
 }
 
 function looksEncrypted(payload: string): boolean {
@@ -213,7 +219,7 @@ const DROPPED_TYPES: Readonly<Record<string, string>> = {
 
 function parseItem(raw: unknown, path: string): InputItem {
   if (!isObject(raw)) throw invalidRequest(`Invalid input item at '${path}': expected an object.`, path);
-  const type = raw.type ?? (raw.role !== undefined ? 'message' : undefined);
+  const type = typeOf(raw, path) ?? (raw.role !== undefined ? 'message' : undefined);
   switch (type) {
     case 'message':
       return parseMessage(raw, path);
@@ -252,13 +258,13 @@ function parseItem(raw: unknown, path: string): InputItem {
     case 'tool_search_output':
       return parseToolSearchItem(raw, path);
     case 'additional_tools':
-      return { type: 'additional_tools', tools: Array.isArray(raw.tools) ? raw.tools : [] };
+      return { type: 'additional_tools', tools: parseTools(raw.tools ?? [], `${path}.tools`) };
     default: {
-      const name = String(type);
+      const name = type ?? '(none)';
       return {
         type: 'dropped',
         originalType: name,
-        reason: DROPPED_TYPES[name] ?? 'unknown input item type',
+        reason: (Object.hasOwn(DROPPED_TYPES, name) && DROPPED_TYPES[name]) || 'unknown input item type',
       };
     }
   }

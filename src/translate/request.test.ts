@@ -343,6 +343,20 @@ describe('history repair', () => {
 });
 
 describe('request options', () => {
+  it('describes a custom tool grammar whose syntax is not a string without naming the syntax', () => {
+    const { body } = translate({
+      input: 'x',
+      tools: [
+        {
+          type: 'custom',
+          name: 'patch',
+          format: { type: 'grammar', syntax: { toString: 1 }, definition: 'start: "x"' },
+        },
+      ],
+    });
+    expect(body.tools?.[0]?.function.description).toContain('The input must match this grammar:\nstart: "x"');
+  });
+
   it('downgrades a forced tool_choice to auto for thinking models, with a note', () => {
     const { body, notes } = translate({
       input: 'x',

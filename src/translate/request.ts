@@ -80,8 +80,7 @@ export interface ChatTranslation {
 export function collectTools(request: ResponsesRequest, items: readonly InputItem[]): ResponsesTool[] {
   const tools = [...(request.tools ?? [])];
   for (const item of items) {
-    if (item.type === 'additional_tools' || item.type === 'tool_search_output')
-      tools.push(...(item.tools as ResponsesTool[]));
+    if (item.type === 'additional_tools' || item.type === 'tool_search_output') tools.push(...item.tools);
   }
   return tools;
 }

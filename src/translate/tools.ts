@@ -106,10 +106,11 @@ function customToolDescription(tool: ResponsesTool): string {
     withoutFreeformHint,
     'Call this tool with one argument, `input`: a string holding the complete raw input (for apply_patch, the whole patch from "*** Begin Patch" to "*** End Patch").',
   ];
-  const format = tool.format as { type?: string; syntax?: string; definition?: string } | undefined;
+  const format = tool.format as { type?: unknown; syntax?: unknown; definition?: unknown } | null | undefined;
   if (format?.type === 'grammar' && typeof format.definition === 'string') {
     if (format.definition.length <= MAX_GRAMMAR_IN_DESCRIPTION) {
-      lines.push(`The input must match this ${format.syntax ?? ''} grammar:\n${format.definition}`);
+      const syntax = typeof format.syntax === 'string' ? `${format.syntax} ` : '';
+      lines.push(`The input must match this ${syntax}grammar:\n${format.definition}`);
     }
   }
   return lines.filter(Boolean).join('\n\n');
@@ -128,7 +129,7 @@ function functionTool(
 ): ChatTool {
   const fn: ChatTool['function'] = {
     name: chatName,
-    parameters: cleanToolSchema(parameters, profile.schemaDialect),
+    parameters: cleanToolSchema(parameters, profile.schemaDialect, chatName),
   };
   if (typeof description === 'string' && description.length > 0) fn.description = description;
   return { type: 'function', function: fn };
