@@ -73,7 +73,7 @@ function planResponse(
   if (routed) watch.onDecision(routed);
   if (route.kind === 'openai') {
     const response = passThroughToOpenAI(deps.config.gpt, incoming, rawBody);
-    return { kind: 'answered', response: watchPassThrough(watch, request.model, response) };
+    return { kind: 'answered', response: watchPassThrough(watch, request.model, response, incoming.signal) };
   }
   const rawInput = fullInput(deps.store, request);
   if (rawInput.length === 0)

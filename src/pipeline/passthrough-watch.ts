@@ -60,13 +60,38 @@ class TerminalScanner {
   }
 }
 
+/** The client left before OpenAI answered: its request ends as the client's doing, not as a problem. */
+function clientLeft(): RunEnd {
+  return {
+    outcome: 'client_disconnected',
+    at: Date.now(),
+    servedModel: undefined,
+    reason: 'client_disconnected',
+    message: undefined,
+    tokens: undefined,
+    toolCalls: 0,
+  };
+}
+
+/**
+ * `clientSignal` aborts when the client goes away. Every way out ends the watch: a request left in flight would
+ * keep its thread "waiting for upstream", and its session from ever being evicted.
+ */
 export async function watchPassThrough(
   watch: RunWatch,
   model: string,
   reply: Promise<Response>,
+  clientSignal: AbortSignal,
 ): Promise<Response> {
   watch.onState({ phase: 'waiting_upstream', model, at: Date.now() });
-  const response = await reply;
+  let response: Response;
+  try {
+    response = await reply;
+  } catch (error) {
+    // No credentials, OpenAI unreachable, or the client gone before OpenAI's headers.
+    watch.onEnd(clientSignal.aborted ? clientLeft() : endOfError(error));
+    throw error;
+  }
   if (!response.ok || !response.body) {
     watch.onEnd({
       ...endOfError(new Error(`OpenAI answered HTTP ${response.status}`)),

@@ -225,6 +225,21 @@ describe('dashboard history', () => {
   });
 });
 
+/** A GPT request as Codex sends it (pass-through), for `thread`. */
+function gptRequest(t: TestBridge, thread: { sessionId: string; threadId: string }, signal?: AbortSignal) {
+  return fetch(`${t.baseUrl}/responses`, {
+    method: 'POST',
+    signal,
+    headers: {
+      'content-type': 'application/json',
+      authorization: `Bearer ${BRIDGE_KEY}`,
+      'session-id': thread.sessionId,
+      'thread-id': thread.threadId,
+    },
+    body: JSON.stringify({ model: 'gpt-5.5', input: 'hi', stream: true }),
+  });
+}
+
 describe('GPT pass-through in the dashboard', () => {
   it('shows a passed-through request with its status, usage and tool calls, its bytes untouched', async () => {
     const completed = {
@@ -284,5 +299,77 @@ describe('GPT pass-through in the dashboard', () => {
       tokens: { input: 50, cached: 10, output: 7, reasoning: 3 },
       decisions: ['route: gpt-5.5: passed through to OpenAI'],
     });
+  });
+  it('ends a pass-through without OpenAI credentials as failed, and such sessions are still evicted', async () => {
+    const t = await bridge({ GPT_MODEL_STRATEGY: 'openai' });
+    const threads = Array.from({ length: 25 }, () => rootThread());
+    const codes = new Set<string>();
+    for (const thread of threads) {
+      const response = await gptRequest(t, thread);
+      expect(response.ok).toBe(false);
+      codes.add(((await response.json()) as { error: { code: string } }).error.code);
+    }
+    const sessions = t.bridge.dashboard.model.sessions();
+    // In flight forever, none could be evicted: 25 sessions against a cap of 20.
+    expect(sessions.length).toBe(20);
+    expect(sessions[0]?.id).toBe(threads.at(-1)?.sessionId);
+    for (const session of sessions) {
+      expect(session.active).toBe(0);
+      expect(session.threads[0]).toMatchObject({ state: 'failed', active: 0, reason: [...codes][0] });
+    }
+    expect(codes.size).toBe(1);
+  });
+
+  it('ends a pass-through to an unreachable OpenAI as failed', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const t = await bridge({
+      GPT_MODEL_STRATEGY: 'openai',
+      OPENAI_API_KEY: 'sk-openai-test',
+      OPENAI_BASE_URL: `http://127.0.0.1:${port}/v1`,
+    });
+    const thread = rootThread();
+    const response = await gptRequest(t, thread);
+    const { error } = (await response.json()) as { error: { code: string } };
+    expect(error.code).toBe('upstream_unreachable');
+    const [session] = t.bridge.dashboard.model.sessions();
+    expect(session?.active).toBe(0);
+    expect(session?.threads[0]).toMatchObject({ state: 'failed', reason: 'upstream_unreachable', active: 0 });
+    expect(t.bridge.dashboard.model.problems()[0]?.reason).toBe('upstream_unreachable');
+  });
+
+  it('ends a pass-through whose client leaves before OpenAI answers as the client leaving', async () => {
+    let received = 0;
+    const openai = createServer((request) => {
+      received += 1;
+      request.resume(); // never answers
+    });
+    servers.push(openai);
+    await new Promise<void>((resolve) => openai.listen(0, '127.0.0.1', resolve));
+    const t = await bridge({
+      GPT_MODEL_STRATEGY: 'openai',
+      OPENAI_API_KEY: 'sk-openai-test',
+      OPENAI_BASE_URL: `http://127.0.0.1:${(openai.address() as AddressInfo).port}/v1`,
+    });
+    const thread = rootThread();
+    const controller = new AbortController();
+    const response = gptRequest(t, thread, controller.signal);
+    await waitFor(() => received === 1, 10_000, 'the request to reach OpenAI');
+    expect(t.bridge.dashboard.model.sessions()[0]?.threads[0]?.state).toBe('waiting_upstream');
+    controller.abort();
+    await expect(response).rejects.toThrow();
+    await waitFor(
+      () => t.bridge.dashboard.model.sessions()[0]?.active === 0,
+      10_000,
+      'the request to end in the dashboard',
+    );
+    expect(t.bridge.dashboard.model.sessions()[0]?.threads[0]).toMatchObject({
+      state: 'client_disconnected',
+      active: 0,
+    });
+    expect(t.bridge.dashboard.model.problems()).toEqual([]);
+    openai.closeAllConnections();
   });
 });
