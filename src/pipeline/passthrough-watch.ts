@@ -3,12 +3,34 @@
  * received; a line scanner only looks for the terminal event (`response.completed`, `.incomplete`, `.failed`) to
  * learn the status, the usage and the tool calls. Lines are only split, never parsed, until that event.
  */
-import type { RunEnd, RunOutcome, RunWatch } from '../observe/run-observer.ts';
+import type { RunEnd, RunWatch } from '../observe/run-observer.ts';
 import type { ResponseObject } from '../responses/output.ts';
 import { endOfError, tokensOf, toolCallsIn } from './run-events.ts';
 
 const TERMINAL =
   /^(?:event: response\.(?:completed|incomplete|failed)|data: \{"type":"response\.(?:completed|incomplete|failed)")/;
+
+/** Longest status kept from OpenAI's reply when it is not one the observer knows (a real one is a word). */
+const MAX_STATUS_CHARS = 64;
+
+/**
+ * OpenAI's final status as an outcome: the three the observer knows pass; any other (`cancelled`, `queued`, whatever
+ * a future API or a broken reply sends) is a failure whose message names that status, never an unchecked value.
+ */
+function outcomeOf(response: ResponseObject): Pick<RunEnd, 'outcome' | 'reason' | 'message'> {
+  const status: unknown = response.status;
+  if (status === 'completed' || status === 'incomplete' || status === 'failed')
+    return {
+      outcome: status,
+      reason: response.incomplete_details?.reason ?? response.error?.code ?? undefined,
+      message: response.error?.message ?? undefined,
+    };
+  return {
+    outcome: 'failed',
+    reason: 'unexpected_status',
+    message: `OpenAI ended the response with status ${JSON.stringify(String(status).slice(0, MAX_STATUS_CHARS))}`,
+  };
+}
 
 function endFrom(line: string): RunEnd | undefined {
   try {
@@ -16,11 +38,9 @@ function endFrom(line: string): RunEnd | undefined {
     const response = event.response;
     if (!response?.status || response.status === 'in_progress') return undefined;
     return {
-      outcome: response.status as RunOutcome,
+      ...outcomeOf(response),
       at: Date.now(),
       servedModel: response.model,
-      reason: response.incomplete_details?.reason ?? response.error?.code ?? undefined,
-      message: response.error?.message ?? undefined,
       tokens: tokensOf(response.usage),
       toolCalls: toolCallsIn(response),
     };

@@ -372,4 +372,46 @@ describe('GPT pass-through in the dashboard', () => {
     expect(t.bridge.dashboard.model.problems()).toEqual([]);
     openai.closeAllConnections();
   });
+
+  it('shows a status OpenAI ends with that it does not know as a failure naming it, escaped', async () => {
+    const statuses = ['cancelled', '"><img src=x onerror=alert(1)>'];
+    let next = 0;
+    const openai = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        const status = statuses[next++];
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(
+          `event: response.completed\ndata: ${JSON.stringify({ type: 'response.completed', response: { id: 'resp_x', status, model: 'gpt-5.5', output: [] } })}\n\n`,
+        );
+      });
+    });
+    servers.push(openai);
+    await new Promise<void>((resolve) => openai.listen(0, '127.0.0.1', resolve));
+    const t = await bridge({
+      GPT_MODEL_STRATEGY: 'openai',
+      OPENAI_API_KEY: 'sk-openai-test',
+      OPENAI_BASE_URL: `http://127.0.0.1:${(openai.address() as AddressInfo).port}/v1`,
+    });
+    const cookie = await login(t);
+    for (const status of statuses) {
+      const thread = rootThread();
+      await (await gptRequest(t, thread)).text();
+      await waitFor(
+        () => t.bridge.dashboard.model.sessions().find((s) => s.id === thread.sessionId)?.active === 0,
+        5000,
+        'the end',
+      );
+      const shown = t.bridge.dashboard.model.sessions().find((s) => s.id === thread.sessionId);
+      expect(shown?.threads[0]).toMatchObject({ state: 'failed', reason: 'unexpected_status' });
+      expect(t.bridge.dashboard.model.problems()[0]?.message).toBe(
+        `OpenAI ended the response with status ${JSON.stringify(status)}`,
+      );
+    }
+    const page = await (await fetch(`${t.bridge.url}/dashboard`, { headers: { cookie } })).text();
+    expect(page).not.toContain('<img');
+    expect(page).not.toContain('undefined');
+    expect(page).toContain('failed: unexpected_status');
+    expect(page).toContain('status &quot;cancelled&quot;');
+  });
 });
