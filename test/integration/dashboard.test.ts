@@ -197,6 +197,84 @@ describe('dashboard and drain', () => {
   });
 });
 
+describe('dashboard and request content', () => {
+  const prompt = 'my confidential merger notes for the board';
+
+  /** An open model whose upstream rejects the request quoting its prompt, as upstreams do. */
+  async function rejectedQuotingPrompt(env: Record<string, string>) {
+    const t = await bridge({ UPSTREAM_RETRIES: '0', FALLBACK_MODEL_MAP_JSON: '{}', ...env });
+    t.upstream.enqueue({ kind: 'error', status: 400, body: { error: { message: `bad input: ${prompt}` } } });
+    const thread = rootThread();
+    await codexTurn(t.baseUrl, thread, 'ocg-kimi-k2.6', [userMessage(prompt)]);
+    await waitFor(
+      () => t.bridge.deps.store.recentDashboardRuns(10).length === 1,
+      10_000,
+      'the record to be saved',
+    );
+    return {
+      problem: t.bridge.dashboard.model.problems()[0],
+      saved: t.bridge.deps.store.recentDashboardRuns(10)[0],
+    };
+  }
+
+  it('shows and saves an upstream error quoting the request as the log does, redacted', async () => {
+    const { problem, saved } = await rejectedQuotingPrompt({});
+    expect(problem?.message).toContain('bad input: [redacted]');
+    expect(problem?.message).not.toContain('merger notes');
+    expect(saved).not.toContain('merger notes');
+  });
+
+  it('shows it whole with PROXY_LOG_BODIES=1', async () => {
+    const { problem, saved } = await rejectedQuotingPrompt({ PROXY_LOG_BODIES: '1' });
+    expect(problem?.message).toContain(`bad input: ${prompt}`);
+    expect(saved).toContain(`bad input: ${prompt}`);
+  });
+
+  it("redacts OpenAI's error message in a passed-through response that failed", async () => {
+    const failed = {
+      type: 'response.failed',
+      response: {
+        id: 'resp_f',
+        status: 'failed',
+        model: 'gpt-5.5',
+        output: [],
+        error: { code: 'invalid_prompt', message: `Your input was flagged: ${prompt}` },
+      },
+    };
+    const openai = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        response.end(`event: response.failed\ndata: ${JSON.stringify(failed)}\n\n`);
+      });
+    });
+    servers.push(openai);
+    await new Promise<void>((resolve) => openai.listen(0, '127.0.0.1', resolve));
+    const t = await bridge({
+      GPT_MODEL_STRATEGY: 'openai',
+      OPENAI_API_KEY: 'sk-openai-test',
+      OPENAI_BASE_URL: `http://127.0.0.1:${(openai.address() as AddressInfo).port}/v1`,
+    });
+    const response = await fetch(`${t.baseUrl}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BRIDGE_KEY}` },
+      body: JSON.stringify({ model: 'gpt-5.5', input: prompt, stream: true }),
+    });
+    expect(await response.text()).toContain(prompt);
+    await waitFor(
+      () => t.bridge.deps.store.recentDashboardRuns(10).length === 1,
+      10_000,
+      'the record to be saved',
+    );
+    const [problem] = t.bridge.dashboard.model.problems();
+    expect(problem).toMatchObject({
+      reason: 'invalid_prompt',
+      message: 'Your input was flagged: [redacted]',
+    });
+    expect(t.bridge.deps.store.recentDashboardRuns(10)[0]).not.toContain('merger notes');
+  });
+});
+
 describe('dashboard history', () => {
   it('survives a restart of the bridge on the same state database', async () => {
     const dir = mkdtempSync(path.join(tmpdir(), 'ocb-dash-history-'));
