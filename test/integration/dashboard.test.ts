@@ -5,7 +5,7 @@
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -17,7 +17,9 @@ import { waitFor } from '../support/wait.ts';
 
 const open: TestBridge[] = [];
 const servers: Server[] = [];
+const sockets: Socket[] = [];
 afterEach(async () => {
+  for (const socket of sockets.splice(0)) socket.destroy();
   await Promise.all(open.splice(0).map((bridge) => bridge.close()));
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
@@ -181,6 +183,68 @@ describe('dashboard push channel', () => {
     expect(last).toContain('data-state="completed"');
     expect((last.match(/class="thread"/g) ?? []).length).toBe(12);
   }, 60_000);
+});
+
+describe('dashboard push channel and a page that stops reading', () => {
+  it('stops writing to it, and sends what it missed once it reads again', async () => {
+    const t = await bridge();
+    const cookie = await login(t);
+    const socket = connect(t.bridge.port, '127.0.0.1');
+    sockets.push(socket);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(
+      `GET /dashboard/events HTTP/1.1\r\nHost: 127.0.0.1:${t.bridge.port}\r\nCookie: ${cookie}\r\n\r\n`,
+    );
+    socket.pause(); // a suspended laptop, a stuck tab: nothing is read from the socket
+    await waitFor(() => t.bridge.dashboard.push.subscribers === 1, 10_000, 'the page to subscribe');
+    // 400 threads in flight, each getting a 1 kB decision per round: a message is megabytes, so the socket's
+    // buffers fill within a few messages.
+    const { observer } = t.bridge.dashboard;
+    const watches = Array.from({ length: 400 }, (_, index) => {
+      const session = `s${index % 20}`;
+      return observer.onStart({
+        requestId: `r${index}`,
+        startedAt: Date.now(),
+        modelAsked: 'ocg-kimi-k2.6',
+        effort: undefined,
+        origin: {
+          sessionId: session,
+          threadId: index < 20 ? session : `${session}-t${index}`,
+          parentThreadId: index < 20 ? undefined : session,
+          subagent: undefined,
+          subagentKind: undefined,
+          turnId: undefined,
+        },
+      });
+    });
+    const round = async (text: string) => {
+      for (const watch of watches) watch.onDecision({ source: 'guardrail', text });
+      // Longer than a push interval: without the fix every round is a message.
+      await new Promise((resolve) => setTimeout(resolve, PUSH_INTERVAL_MS + 100));
+    };
+    // Unbounded, it would write a message every round for as long as the page stays: here, writing stops.
+    let unchangedRounds = 0;
+    let sent = t.bridge.dashboard.push.messagesSent;
+    for (let rounds = 0; unchangedRounds < 5; rounds += 1) {
+      expect(rounds, 'rounds before the channel stopped writing to a page that does not read').toBeLessThan(
+        40,
+      );
+      await round('x'.repeat(1000) + rounds);
+      const now = t.bridge.dashboard.push.messagesSent;
+      unchangedRounds = now === sent ? unchangedRounds + 1 : 0;
+      sent = now;
+    }
+    const missed = `missed-decision-${Math.random()}`;
+    await round(missed);
+    expect(t.bridge.dashboard.push.messagesSent).toBe(sent);
+
+    let tail = '';
+    socket.on('data', (chunk: Buffer) => {
+      tail = (tail + chunk.toString('latin1')).slice(-200_000);
+    });
+    socket.resume();
+    await waitFor(() => tail.includes(missed), 60_000, 'the missed decision to arrive');
+  }, 120_000);
 });
 
 describe('dashboard and drain', () => {
