@@ -10,8 +10,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { PUSH_INTERVAL_MS } from '../../src/dashboard/dashboard.ts';
+import { readLimits } from '../../src/dashboard/limits.ts';
+import { USAGE_OTHER_MODELS_MAX } from '../../src/state/store.ts';
+import { BreakerRegistry, MAX_OTHER_BREAKERS } from '../../src/upstream/resilience/circuit-breaker.ts';
 import { textReply } from '../mock-upstream/index.ts';
-import { BRIDGE_KEY, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
+import { BRIDGE_KEY, postResponses, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
 import { codexTurn, rootThread, spawnedThread, userMessage } from '../support/codex-like-client.ts';
 import { waitFor } from '../support/wait.ts';
 
@@ -337,6 +340,34 @@ describe('dashboard and request content', () => {
     });
     expect(t.bridge.deps.store.recentDashboardRuns(10)[0]).not.toContain('merger notes');
   });
+});
+
+describe('dashboard limits', () => {
+  it('lists models with a limit, used ones and troubled breakers, not every model id a client sent', async () => {
+    const t = await bridge({ UPSTREAM_RETRIES: '0', FALLBACK_MODEL_MAP_JSON: '{}' });
+    const listed = (limits = t.bridge.dashboard.limits()) => limits.models.map((row) => row.model);
+    const before = listed();
+    expect(before.length).toBeGreaterThan(0);
+    // Any ocg-<name> is passed on, and counted against its own name (the usage rows fold unknown names too).
+    for (let index = 0; index < 40; index += 1) {
+      const { status } = await postResponses(t.baseUrl, { model: `ocg-made-up-${index}`, input: 'hi' });
+      expect(status).toBe(400);
+    }
+    const used = t.bridge.deps.store.usageModels();
+    expect(used.length).toBeLessThanOrEqual(USAGE_OTHER_MODELS_MAX + 1);
+    expect(listed()).toEqual([...new Set([...before, ...used])].sort());
+    // The breakers are bounded the same way: the first ids have one each, later ones share one.
+    expect(Object.keys(t.bridge.deps.breakers.snapshot())).toHaveLength(MAX_OTHER_BREAKERS + 1);
+
+    // A healthy breaker is no reason for a row; one that opened is, limit or not (CIRCUIT_BREAKER_ERRORS is 2).
+    const breakers = new BreakerRegistry(2, 60_000);
+    for (let index = 0; index < 20; index += 1) breakers.for(`healthy-${index}`).onSuccess();
+    breakers.for('glm-5.1').onFailure();
+    breakers.for('glm-5.1').onFailure();
+    const limits = readLimits({ ...t.bridge.deps, breakers });
+    expect(listed(limits)).toEqual([...new Set([...before, ...used, 'glm-5.1'])].sort());
+    expect(limits.models.find((row) => row.model === 'glm-5.1')?.breaker.state).toBe('open');
+  }, 120_000);
 });
 
 describe('dashboard history', () => {
