@@ -173,10 +173,11 @@ describe('dashboard push channel', () => {
     for (const events of await turns) expect(events.at(-1)?.type).toBe('response.completed');
     expect(messages[0]?.event).toBe('snapshot');
     const changes = messages.filter((message) => message.event === 'changes');
-    // 12 requests × (start, queued, waiting for upstream, streaming, end) = 60 model changes, ~2,400 chunks.
-    expect(changes.length).toBeGreaterThan(0);
-    expect(changes.length).toBeLessThan(30);
-    // Sent at least PUSH_INTERVAL_MS apart (server clock; arrival times bunch up on a loaded machine).
+    // 12 requests × (start, queued, waiting for upstream, streaming, end) = 60 model changes, ~2,400 chunks. How
+    // many messages that makes depends on how long the requests take (a slow machine spreads them over more
+    // intervals); the coalescing is that they are sent at least PUSH_INTERVAL_MS apart (server clock: arrival
+    // times bunch up on a loaded machine).
+    expect(changes.length).toBeGreaterThan(1);
     for (let index = 1; index < changes.length; index += 1) {
       const gap = changes[index]?.data.sentAt - changes[index - 1]?.data.sentAt;
       expect(gap).toBeGreaterThanOrEqual(PUSH_INTERVAL_MS - 2);
