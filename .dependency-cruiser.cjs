@@ -24,6 +24,8 @@ const ROOT_FILES = 'src/(?!config\\.ts)[^/]+\\.ts$';
 const pathOf = (layer) =>
   layer === 'config' ? '^src/config\\.ts$' : layer === 'base' ? `^${ROOT_FILES}` : `^src/${layer}/`;
 
+const LAYERED = `(${LAYERS.flat().map(pathOf).join('|')})`;
+
 const upward = LAYERS.flatMap((row, index) =>
   row.map((layer) => ({
     name: `no-upward-from-${layer}`,
@@ -52,11 +54,22 @@ module.exports = {
       name: 'no-unlayered-file',
       comment: 'every source file sits in a layer (see LAYERS)',
       severity: 'error',
-      from: {
-        path: '^src/',
-        pathNot: `(${LAYERS.flat().map(pathOf).join('|')})`,
-      },
+      from: { path: '^src/', pathNot: LAYERED },
       to: {},
+    },
+    {
+      name: 'no-unlayered-orphan',
+      comment: 'every source file sits in a layer, also one that imports nothing and that nothing imports',
+      severity: 'error',
+      from: { orphan: true, path: '^src/', pathNot: LAYERED },
+      to: {},
+    },
+    {
+      name: 'no-import-of-unlayered',
+      comment: 'a file outside every layer cannot be imported: it would bypass the layer rules',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^src/', pathNot: LAYERED },
     },
     {
       name: 'cli-stays-outside-the-bridge',

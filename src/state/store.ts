@@ -151,6 +151,16 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
     'DELETE FROM dashboard_runs WHERE rowid IN (SELECT rowid FROM dashboard_runs ORDER BY rowid DESC LIMIT -1 OFFSET ?)',
   );
   const pruneDashboardRuns = db.prepare('DELETE FROM dashboard_runs WHERE created_at < ?');
+  // A conversation lives as long as its newest turn: saving a turn makes its whole chain as young as itself, so the
+  // TTL and the caps (oldest first) never take an early turn from a conversation still in use.
+  const touchChain = db.prepare(`
+    WITH RECURSIVE chain (id, parent_id, depth) AS (
+      SELECT id, parent_id, 0 FROM responses WHERE id = ?
+      UNION ALL
+      SELECT r.id, r.parent_id, chain.depth + 1
+      FROM responses r JOIN chain ON r.id = chain.parent_id WHERE chain.depth < ${MAX_CHAIN_DEPTH}
+    )
+    UPDATE responses SET created_at = ? WHERE id IN (SELECT id FROM chain)`);
   // The chain from a response back to the first turn, newest first; a missing parent ends it.
   const getChain = db.prepare(`
     WITH RECURSIVE chain (id, parent_id, response, input, depth) AS (
@@ -258,7 +268,9 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       const body = JSON.stringify(response);
       const turn = JSON.stringify(input);
       const bytes = byteSize(response.id, body, turn);
-      putResponse.run(response.id, body, turn, Date.now(), response.previous_response_id ?? null, bytes);
+      const now = Date.now();
+      if (response.previous_response_id) touchChain.run(response.previous_response_id, now);
+      putResponse.run(response.id, body, turn, now, response.previous_response_id ?? null, bytes);
       caps.counted('responses', bytes);
       caps.enforce();
     },
