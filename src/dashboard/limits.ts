@@ -7,7 +7,11 @@
 import type { Config } from '../config.ts';
 import { fiveHourRequestLimit, type ModelCatalog } from '../models/catalog.ts';
 import { type BridgeStore, USAGE_WINDOW_HOURS } from '../state/store.ts';
-import type { BreakerRegistry, BreakerState } from '../upstream/resilience/circuit-breaker.ts';
+import type {
+  BreakerRegistry,
+  BreakerSnapshot,
+  BreakerState,
+} from '../upstream/resilience/circuit-breaker.ts';
 import type { ConcurrencyLimiter } from '../upstream/resilience/limiter.ts';
 
 const HOUR_MS = 3_600_000;
@@ -52,20 +56,29 @@ function windowFreeAt(store: BridgeStore, model: string, now: number, requests: 
   return hourStart + USAGE_WINDOW_HOURS * HOUR_MS;
 }
 
-/** Models worth a row: those with a known limit, those used in the window, and those with a breaker or a call. */
-function modelsToShow(sources: LimitSources, now: number): string[] {
+/**
+ * Models worth a row: those with a known limit, those used in the window, those whose breaker is not closed, and
+ * those with a call in flight. Not every breaker: a request for any `ocg-<name>` makes one, and a healthy one says
+ * nothing. Each source is bounded (usage rows and breakers fold unknown models, src/bounded-labels.ts).
+ */
+function modelsToShow(
+  sources: LimitSources,
+  breakers: Record<string, BreakerSnapshot>,
+  activeByModel: Record<string, number>,
+  now: number,
+): string[] {
   const models = new Set(sources.store.usageModels(now));
   for (const model of sources.catalog.list())
     if (fiveHourRequestLimit(model.upstreamModel)) models.add(model.upstreamModel);
-  for (const model of Object.keys(sources.breakers.snapshot(now))) models.add(model);
-  for (const model of Object.keys(sources.limiter.stats().activeByModel)) models.add(model);
+  for (const [model, breaker] of Object.entries(breakers)) if (breaker.state !== 'closed') models.add(model);
+  for (const model of Object.keys(activeByModel)) models.add(model);
   return [...models].sort();
 }
 
 export function readLimits(sources: LimitSources, now = Date.now()): LimitsView {
   const breakers = sources.breakers.snapshot(now);
   const stats = sources.limiter.stats();
-  const models = modelsToShow(sources, now).map((model): ModelLimits => {
+  const models = modelsToShow(sources, breakers, stats.activeByModel, now).map((model): ModelLimits => {
     const window = sources.store.usageWindow(model, now);
     const breaker = breakers[model];
     return {

@@ -152,10 +152,7 @@ export class DashboardModel {
   }
 
   decision(ref: RunRef, decision: RunDecision, at: number): void {
-    const text =
-      this.#options.showContent || decision.withoutContent === undefined
-        ? decision.text
-        : decision.withoutContent;
+    const text = this.#shown(decision.text, decision.withoutContent);
     const decisions = ref.thread.decisions;
     decisions.push(`${decision.source}: ${text}`);
     if (decisions.length > this.#options.maxDecisions)
@@ -216,6 +213,11 @@ export class DashboardModel {
       removed,
       problems: this.#problemsVersion > version ? this.problems() : undefined,
     };
+  }
+
+  /** A text as shown: its variant without content, if it has one, unless PROXY_LOG_BODIES=1. */
+  #shown(text: string, withoutContent: string | undefined): string {
+    return this.#options.showContent || withoutContent === undefined ? text : withoutContent;
   }
 
   #view(session: Session): SessionView {
@@ -314,7 +316,7 @@ export class DashboardModel {
       model: end.servedModel ?? ref.thread.modelAsked,
       outcome: end.outcome as 'incomplete' | 'failed',
       reason,
-      message: end.message ?? null,
+      message: end.message === undefined ? null : this.#shown(end.message, end.messageWithoutContent),
       fix: this.#options.fixFor(reason),
     });
     if (this.#problems.length > this.#options.maxProblems) this.#problems.length = this.#options.maxProblems;

@@ -6,7 +6,11 @@
 import type { RunDecision, RunEnd, RunObserver, RunStart, RunWatch } from '../observe/run-observer.ts';
 import type { DashboardModel, RunRef } from './model.ts';
 
-/** What is kept of a finished request: its events, decisions already as the dashboard shows them. */
+/**
+ * What is kept of a finished request: its events. A text that may carry content (a decision naming tool content, an
+ * error message quoting the request) is saved in both variants under PROXY_LOG_BODIES=1, and the one shown is chosen
+ * at replay, so a later start without it shows no content; without it, only the variant without content is saved.
+ */
 export interface RunRecord {
   start: RunStart;
   /** When its first chunk streamed, and from which model. */
@@ -20,6 +24,20 @@ export interface ObserverHooks {
   finished(record: RunRecord): void;
   /** Something went wrong in the dashboard itself (logged, never thrown). */
   failed(error: unknown): void;
+}
+
+/** The record as saved: without PROXY_LOG_BODIES=1, each text only as shown without content. */
+export function savedRecord(record: RunRecord, showContent: boolean): RunRecord {
+  if (showContent) return record;
+  const { messageWithoutContent, ...end } = record.end;
+  return {
+    ...record,
+    decisions: record.decisions.map((decision) => ({
+      source: decision.source,
+      text: decision.withoutContent ?? decision.text,
+    })),
+    end: { ...end, message: messageWithoutContent ?? end.message },
+  };
 }
 
 export function replay(model: DashboardModel, record: RunRecord): void {
@@ -65,17 +83,13 @@ export class DashboardObserver implements RunObserver {
         guarded(() => {
           if (!ref) return;
           this.#model.decision(ref, decision, Date.now());
-          const shown =
-            this.#showContent || decision.withoutContent === undefined
-              ? decision.text
-              : decision.withoutContent;
-          record.decisions.push({ source: decision.source, text: shown });
+          record.decisions.push(decision);
         }),
       onEnd: (end) =>
         guarded(() => {
           if (!ref || ref.ended) return;
           this.#model.end(ref, end);
-          this.#hooks.finished({ ...record, end });
+          this.#hooks.finished(savedRecord({ ...record, end }, this.#showContent));
         }),
     };
   }

@@ -3,7 +3,8 @@
  * per `intervalMs`, whatever happens in between — and each message carries only what changed since the
  * subscriber's last one, as server-rendered HTML fragments: the sessions that changed (and those that left), the
  * problem list when it changed, the limits when they changed. A new subscriber gets everything once. Nothing runs
- * while nobody is subscribed.
+ * while nobody is subscribed. A page that stops reading (a suspended laptop, a stuck tab) is sent nothing until it
+ * has read what it was sent; then one message carries everything it missed, so nothing piles up for it.
  */
 import type { LimitsView } from './limits.ts';
 import type { DashboardModel } from './model.ts';
@@ -24,14 +25,25 @@ export interface PushMessage {
 export interface Subscriber {
   /** Writes one SSE message. */
   write(text: string): void;
+  /** Whether the page has taken what it was sent; until it has, nothing more is written. */
+  ready(): boolean;
   /** Ends the stream (the bridge is stopping). */
   end(): void;
 }
 
+export interface SubscriptionHandle {
+  /** The page took what it was sent: what it missed meanwhile goes out with the next tick. */
+  drained(): void;
+  unsubscribe(): void;
+}
+
 interface Subscription {
   subscriber: Subscriber;
+  /** What the page has been sent: the model's version and the limits as of its last message. */
   version: number;
   limitsHtml: string | undefined;
+  /** A message was held back because the page was not ready. */
+  behind: boolean;
 }
 
 export interface PushOptions {
@@ -83,15 +95,22 @@ export class PushChannel {
     return this.#busyMs;
   }
 
-  subscribe(subscriber: Subscriber): () => void {
-    const subscription: Subscription = { subscriber, version: 0, limitsHtml: undefined };
+  subscribe(subscriber: Subscriber): SubscriptionHandle {
+    const subscription: Subscription = { subscriber, version: 0, limitsHtml: undefined, behind: false };
     this.#subscriptions.add(subscription);
     if (this.#subscriptions.size === 1) this.#startTimers();
     this.#refreshLimits();
     this.#send(subscription, 'snapshot', Date.now());
-    return () => {
-      this.#subscriptions.delete(subscription);
-      if (this.#subscriptions.size === 0) this.#stopTimers();
+    return {
+      drained: () => {
+        if (!subscription.behind || !this.#subscriptions.has(subscription)) return;
+        subscription.behind = false;
+        this.changed();
+      },
+      unsubscribe: () => {
+        this.#subscriptions.delete(subscription);
+        if (this.#subscriptions.size === 0) this.#stopTimers();
+      },
     };
   }
 
@@ -120,6 +139,11 @@ export class PushChannel {
   }
 
   #send(subscription: Subscription, event: 'snapshot' | 'changes', tick: number): void {
+    // Held back, not dropped: the page's version stays, so its next message carries what this one would have.
+    if (!subscription.subscriber.ready()) {
+      subscription.behind = true;
+      return;
+    }
     const changes = this.#model.changesSince(subscription.version);
     const limitsChanged = subscription.limitsHtml !== this.#limitsHtml;
     if (
@@ -163,7 +187,8 @@ export class PushChannel {
     this.#limitsTimer = setInterval(() => this.#refreshLimits(), this.#options.limitsIntervalMs);
     this.#limitsTimer.unref();
     this.#keepAlive = setInterval(() => {
-      for (const subscription of this.#subscriptions) subscription.subscriber.write(': keep-alive\n\n');
+      for (const subscription of this.#subscriptions)
+        if (subscription.subscriber.ready()) subscription.subscriber.write(': keep-alive\n\n');
     }, this.#options.keepAliveMs);
     this.#keepAlive.unref();
   }

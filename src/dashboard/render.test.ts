@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LimitsView } from './limits.ts';
-import type { SessionView } from './model.ts';
-import { domId, renderLimits, renderProblems, renderSession } from './render.ts';
+import type { SessionView, ThreadState } from './model.ts';
+import { domId, escapeHtml, renderLimits, renderProblems, renderSession } from './render.ts';
 
 const hostile = '"><script>alert(1)</script>';
 
@@ -53,6 +53,28 @@ describe('render', () => {
       },
     ]);
     expect(problems).not.toContain('<script>');
+  });
+
+  it('escapes a state it has no label for, in its attributes and its text', () => {
+    const state = hostile as ThreadState;
+    const html = renderSession(session({ state }));
+    expect(html).not.toContain('<script>');
+    expect(html).toContain(`data-state="${escapeHtml(hostile)}"`);
+    expect(html).toContain(`>${escapeHtml(hostile)}</span>`);
+    const problems = renderProblems([
+      {
+        at: 0,
+        sessionId: 's',
+        threadId: 't',
+        model: 'm',
+        outcome: state as 'failed',
+        reason: 'r',
+        message: null,
+        fix: 'f',
+      },
+    ]);
+    expect(problems).not.toContain('<script>');
+    expect(problems).toContain(`class="badge state-${escapeHtml(hostile)}"`);
   });
 
   it('makes element ids from any thread id', () => {

@@ -47,9 +47,10 @@ function shortId(id: string): string {
   return id.length > 13 ? `…${id.slice(-12)}` : id;
 }
 
+/** A state the labels do not know (a record saved by another version) is shown as it is, escaped like any value. */
 export function stateBadge(state: ThreadState, reason: string | null): string {
-  const label = STATE_LABEL[state] + (reason ? `: ${reason}` : '');
-  return `<span class="badge state-${state}" data-state="${state}">${escapeHtml(label)}</span>`;
+  const label = (STATE_LABEL[state] ?? state) + (reason ? `: ${reason}` : '');
+  return `<span class="badge state-${escapeHtml(state)}" data-state="${escapeHtml(state)}">${escapeHtml(label)}</span>`;
 }
 
 function tokens(thread: ThreadView): string {
@@ -78,7 +79,7 @@ function threadNode(thread: ThreadView, children: Map<string | null, ThreadView[
     kids.length > 0
       ? `<ul class="tree">${kids.map((kid) => `<li>${threadNode(kid, children, depth + 1)}</li>`).join('')}</ul>`
       : '';
-  return `<details class="thread" id="${domId('t', thread.id)}" data-thread="${escapeHtml(thread.id)}" data-state="${thread.state}"${depth < 2 ? ' open' : ''}>
+  return `<details class="thread" id="${domId('t', thread.id)}" data-thread="${escapeHtml(thread.id)}" data-state="${escapeHtml(thread.state)}"${depth < 2 ? ' open' : ''}>
 <summary><span class="role">${escapeHtml(role)}</span> <span class="asked">${escapeHtml(thread.modelAsked)}</span>${served}${thread.effort ? ` <span class="muted">effort ${escapeHtml(thread.effort)}</span>` : ''} ${stateBadge(thread.state, thread.reason)}</summary>
 <dl class="facts">
 <dt>thread</dt><dd title="${escapeHtml(thread.id)}">${escapeHtml(shortId(thread.id))}</dd>
@@ -141,7 +142,7 @@ function breakerCell(limits: ModelLimits): string {
         ? 'circuit open'
         : 'circuit half-open (probing)';
   const retry = state === 'open' && retryAt ? `, retry at ${time(retryAt)}` : '';
-  return `<span class="badge breaker-${state}">${escapeHtml(text)}</span>${retry}`;
+  return `<span class="badge breaker-${escapeHtml(state)}">${escapeHtml(text)}</span>${retry}`;
 }
 
 export function renderLimits(limits: LimitsView): string {
@@ -169,7 +170,7 @@ export function renderProblems(problems: readonly ProblemView[]): string {
   return `<ol class="problems">${problems
     .map(
       (problem) => `<li class="problem" data-reason="${escapeHtml(problem.reason)}">
-<p>${time(problem.at)} <span class="badge state-${problem.outcome}">${escapeHtml(problem.outcome)}: ${escapeHtml(problem.reason)}</span> <span class="asked">${escapeHtml(problem.model)}</span> <span class="muted">thread ${escapeHtml(shortId(problem.threadId))}</span></p>
+<p>${time(problem.at)} <span class="badge state-${escapeHtml(problem.outcome)}">${escapeHtml(problem.outcome)}: ${escapeHtml(problem.reason)}</span> <span class="asked">${escapeHtml(problem.model)}</span> <span class="muted">thread ${escapeHtml(shortId(problem.threadId))}</span></p>
 ${problem.message ? `<p class="message">${escapeHtml(problem.message)}</p>` : ''}
 <p class="fix">Fix: <code>${escapeHtml(problem.fix)}</code></p>
 </li>`,

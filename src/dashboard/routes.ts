@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import { Hono, type MiddlewareHandler } from 'hono';
 import { cookieValue, sessionCookie, sessionCookieName } from './auth.ts';
 import type { Dashboard } from './dashboard.ts';
+import type { SubscriptionHandle } from './push.ts';
 import { renderLoginNeeded, renderPage } from './render.ts';
 
 const STATIC_FILES: Record<string, string> = {
@@ -110,17 +111,23 @@ export function dashboardRoutes(dashboard: Dashboard, requireBridgeKey: Middlewa
 
   app.get('/events', (c) => {
     if (!signedIn(c.req.header('cookie'))) return loginNeeded('You are not logged in to this bridge.');
-    let unsubscribe: (() => void) | undefined;
+    let subscription: SubscriptionHandle | undefined;
     const encoder = new TextEncoder();
+    // The default queue holds one message: while it is still there (the socket is full, the page not reading),
+    // the channel writes nothing more, and `pull` (the page read it) tells it to catch up.
     const body = new ReadableStream<Uint8Array>({
       start(controller) {
-        unsubscribe = dashboard.push.subscribe({
+        subscription = dashboard.push.subscribe({
           write: (text) => controller.enqueue(encoder.encode(text)),
+          ready: () => (controller.desiredSize ?? 0) > 0,
           end: () => controller.close(),
         });
       },
+      pull() {
+        subscription?.drained();
+      },
       cancel() {
-        unsubscribe?.();
+        subscription?.unsubscribe();
       },
     });
     return new Response(body, {

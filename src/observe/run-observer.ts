@@ -61,8 +61,13 @@ export interface RunEnd {
   servedModel: string | undefined;
   /** An incomplete response's reason, or the error code of a failed one. */
   reason: string | undefined;
-  /** A failed response's error message (the bridge's own words, never model output). */
+  /** A failed response's error message (never model output; the upstream's words in it may quote the request). */
   message: string | undefined;
+  /**
+   * The same message with the upstream's words redacted as the log redacts them, when it carries some (shown
+   * unless PROXY_LOG_BODIES=1).
+   */
+  messageWithoutContent?: string;
   tokens: RunTokens | undefined;
   /** Tool calls handed to the client in this response. */
   toolCalls: number;

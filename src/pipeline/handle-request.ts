@@ -15,7 +15,7 @@ import { passThroughToOpenAI } from './openai-passthrough.ts';
 import { OssRun } from './oss-run.ts';
 import { watchPassThrough } from './passthrough-watch.ts';
 import { routeModel } from './route-model.ts';
-import { endOfError, routeDecision, runStart } from './run-events.ts';
+import { endOfError, redactingEnds, routeDecision, runStart } from './run-events.ts';
 import { serveBridgeTurn } from './serve-bridge-turn.ts';
 import { conversationSessionId } from './session.ts';
 import { fullInput } from './stored-conversation.ts';
@@ -91,7 +91,7 @@ function planResponse(
       model: request.model,
       subagent,
     });
-    return { kind: 'answered', response: watchPassThrough(watch, request.model, response) };
+    return { kind: 'answered', response: watchPassThrough(watch, request, response, incoming.signal) };
   }
   const rawInput = fullInput(deps.store, request);
   if (rawInput.length === 0)
@@ -108,6 +108,9 @@ function planResponse(
       response: serveBridgeTurn(deps, mode, { request, rawInput, requestId, model: route.model, watch }),
     };
   const turn = mode.kind === 'model' ? mode : { guardrails, request, items };
+  const ran: { run?: OssRun } = {};
+  // The values its log line redacts upstream words against (src/pipeline/oss-run.ts): the dashboard does the same.
+  const runWatch = redactingEnds(watch, () => ran.run?.error, [rawInput, turn.request]);
   const run = new OssRun(deps, {
     guardrails: turn.guardrails,
     request: turn.request,
@@ -118,8 +121,9 @@ function planResponse(
     aliasedFrom: route.aliasedFrom,
     sessionId,
     requestId,
-    watch,
+    watch: runWatch,
   });
+  ran.run = run;
   run.abortWhen(incoming.signal);
   return { kind: 'run', run, stream: request.stream === true };
 }

@@ -2,9 +2,10 @@
  * The request path's side of the run observer (src/observe/run-observer.ts): the typed events it reports, built
  * from what it already has. Kept apart so the request path holds only a handful of one-line calls.
  */
-import { asBridgeError } from '../errors.ts';
+import { asBridgeError, type BridgeError } from '../errors.ts';
+import { redactUpstreamWords } from '../observability/logged-error.ts';
 import { codexOrigin } from '../observe/codex-origin.ts';
-import type { RunDecision, RunEnd, RunStart, RunTokens } from '../observe/run-observer.ts';
+import type { RunDecision, RunEnd, RunStart, RunTokens, RunWatch } from '../observe/run-observer.ts';
 import type { ResponseObject, ResponseUsage } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import type { ModelRoute } from './route-model.ts';
@@ -33,17 +34,52 @@ export function routeDecision(asked: string, route: ModelRoute): RunDecision | u
   };
 }
 
+/**
+ * An error's message for observers: whole, and with the upstream's words (`upstreamText`) redacted as its log line
+ * has them when it carries some. `request` is what those words must not quote (the request's values).
+ */
+export function errorMessage(
+  message: string,
+  upstreamText: string | undefined,
+  request: readonly unknown[],
+): Pick<RunEnd, 'message' | 'messageWithoutContent'> {
+  if (!upstreamText || !message.includes(upstreamText)) return { message };
+  return { message, messageWithoutContent: redactUpstreamWords(message, upstreamText, request) };
+}
+
 /** A request that failed before (or instead of) a response: its HTTP error. */
-export function endOfError(error: unknown): RunEnd {
+export function endOfError(error: unknown, request: readonly unknown[] = []): RunEnd {
   const bridgeError = asBridgeError(error);
   return {
     outcome: 'failed',
     at: Date.now(),
     servedModel: undefined,
     reason: bridgeError.code,
-    message: bridgeError.message,
+    ...errorMessage(bridgeError.message, bridgeError.upstream?.text, request),
     tokens: undefined,
     toolCalls: 0,
+  };
+}
+
+/**
+ * The watch an open model's run reports to. The run builds its end from its error without the request at hand
+ * (endOfResponse); this adds the message without the upstream's words, which needs both: `errorOf` is the run's
+ * error once it ended, `request` the values its log line redacts against.
+ */
+export function redactingEnds(
+  watch: RunWatch,
+  errorOf: () => BridgeError | undefined,
+  request: readonly unknown[],
+): RunWatch {
+  return {
+    onState: (state) => watch.onState(state),
+    onDecision: (decision) => watch.onDecision(decision),
+    onEnd: (end) =>
+      watch.onEnd(
+        end.message === undefined
+          ? end
+          : { ...end, ...errorMessage(end.message, errorOf()?.upstream?.text, request) },
+      ),
   };
 }
 

@@ -95,6 +95,7 @@ export async function startBridge(
   const breakers = new BreakerRegistry(
     config.resilience.breaker.errors,
     config.resilience.breaker.cooldownSeconds * 1000,
+    knownModels,
   );
   const shutdown = new AbortController();
   const dashboard = createDashboard({ config, catalog, store, limiter, breakers, logger }, VERSION);
