@@ -7,10 +7,10 @@ import type { ResolvedModel } from '../models/catalog.ts';
 import { bridgeTurnEvents } from '../modes/bridge-turn.ts';
 import type { ModePlan } from '../modes/plan-mode.ts';
 import type { RunWatch } from '../observe/run-observer.ts';
+import { echoOf, newResponseId } from '../responses/echo.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import { formatSseEvents, SSE_HEADERS } from '../responses/sse.ts';
 import type { BridgeDeps } from './deps.ts';
-import { echoOf, newResponseId } from './oss-run.ts';
 import { endOfResponse } from './run-events.ts';
 import { ownInput } from './stored-conversation.ts';
 

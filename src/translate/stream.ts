@@ -5,6 +5,7 @@
  * caller calls `finish()` when the upstream ends or `fail()` when it breaks, and gets exactly one terminal event.
  */
 import { assertNever } from '../assert-never.ts';
+import type { ResponseEcho } from '../responses/echo.ts';
 import type {
   OutputItem,
   ResponseEvent,
@@ -30,21 +31,6 @@ import {
 import { ThinkTagSplitter } from './think-tags.ts';
 import type { ToolBinding, ToolNames } from './tools.ts';
 import { hasUsageCounts, toResponsesUsage } from './usage.ts';
-
-/** Request fields echoed on the Response object. */
-export type ResponseEcho = Pick<
-  ResponseObject,
-  | 'instructions'
-  | 'metadata'
-  | 'parallel_tool_calls'
-  | 'tool_choice'
-  | 'tools'
-  | 'temperature'
-  | 'top_p'
-  | 'max_output_tokens'
-  | 'previous_response_id'
-  | 'store'
->;
 
 export interface StreamTranslatorOptions {
   responseId: string;

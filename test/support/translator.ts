@@ -2,12 +2,9 @@
  * A Chat → Responses translator as the bridge builds one, for unit tests of the stream translation.
  */
 import { randomBytes } from 'node:crypto';
+import type { ResponseEcho } from '../../src/responses/echo.ts';
 import { createReasoningCarrier } from '../../src/translate/reasoning-carrier.ts';
-import {
-  ChatToResponsesTranslator,
-  type ResponseEcho,
-  type StreamTranslatorOptions,
-} from '../../src/translate/stream.ts';
+import { ChatToResponsesTranslator, type StreamTranslatorOptions } from '../../src/translate/stream.ts';
 import { ToolNames } from '../../src/translate/tools.ts';
 
 export const testCarrier = createReasoningCarrier(randomBytes(32));
