@@ -10,13 +10,13 @@ import { planMode } from '../modes/plan-mode.ts';
 import type { RunWatch } from '../observe/run-observer.ts';
 import { parseInputItems } from '../responses/input-items.ts';
 import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
+import { BridgeTurnRun } from './bridge-turn-run.ts';
 import type { BridgeDeps } from './deps.ts';
 import { passThroughToOpenAI } from './openai-passthrough.ts';
 import { OssRun } from './oss-run.ts';
-import { watchPassThrough } from './passthrough-watch.ts';
+import type { ResponseRun } from './response-run.ts';
 import { routeModel } from './route-model.ts';
 import { endOfError, redactingEnds, routeDecision, runStart } from './run-events.ts';
-import { serveBridgeTurn } from './serve-bridge-turn.ts';
 import { conversationSessionId } from './session.ts';
 import { fullInput } from './stored-conversation.ts';
 
@@ -29,10 +29,10 @@ export interface ResponsesCall {
 }
 
 export type ResponsesOutcome =
-  /** Answered already: a GPT model passed through, or a turn the bridge answers itself. */
-  | { kind: 'answered'; response: Response | Promise<Response> }
-  /** An open model's run, for the responder to stream (or collect, when `stream` is false). */
-  | { kind: 'run'; run: OssRun; stream: boolean };
+  /** Answered already: a GPT model passed through. */
+  | { kind: 'answered'; response: Promise<Response> }
+  /** An open model's run or a turn the bridge answers itself, for the responder to stream (or collect). */
+  | { kind: 'run'; run: ResponseRun; stream: boolean };
 
 function parseJsonBody(text: string): unknown {
   try {
@@ -86,12 +86,8 @@ function planResponse(
   const routed = routeDecision(request.model, route);
   if (routed) watch.onDecision(routed);
   if (route.kind === 'openai') {
-    const response = passThroughToOpenAI(deps, incoming, rawBody, {
-      requestId,
-      model: request.model,
-      subagent,
-    });
-    return { kind: 'answered', response: watchPassThrough(watch, request, response, incoming.signal) };
+    const response = passThroughToOpenAI(deps, incoming, rawBody, { requestId, request, subagent, watch });
+    return { kind: 'answered', response };
   }
   const rawInput = fullInput(deps.store, request);
   if (rawInput.length === 0)
@@ -104,8 +100,9 @@ function planResponse(
   const mode = planMode({ request, items, guardrails, subagent, config: deps.config.guardrails });
   if (mode.kind === 'bridge_turn')
     return {
-      kind: 'answered',
-      response: serveBridgeTurn(deps, mode, { request, rawInput, requestId, model: route.model, watch }),
+      kind: 'run',
+      run: new BridgeTurnRun(deps, mode, { request, requestId, model: route.model, watch }),
+      stream: request.stream === true,
     };
   const turn = mode.kind === 'model' ? mode : { guardrails, request, items };
   const ran: { run?: OssRun } = {};

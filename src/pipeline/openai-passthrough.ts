@@ -11,7 +11,17 @@ import type { Config } from '../config.ts';
 import { BridgeError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
 import type { BridgeMetrics } from '../observability/metrics.ts';
-import { SseParser } from '../upstream/sse-parser.ts';
+import type { RunWatch } from '../observe/run-observer.ts';
+import type { ResponseUsage } from '../responses/output.ts';
+import type { ResponsesRequest } from '../responses/request.ts';
+import {
+  type BodyEnd,
+  clientLeft,
+  endOfHttpError,
+  endOfStream,
+  PassThroughScan,
+} from './passthrough-watch.ts';
+import { endOfError } from './run-events.ts';
 
 /** Hop-by-hop and per-connection headers and the bridge's own key are never forwarded; authorization is chosen. */
 const DROP_REQUEST_HEADERS = new Set([
@@ -94,9 +104,11 @@ export interface PassThroughDeps {
 
 export interface PassThroughRequest {
   requestId: string;
-  /** The model the client asked for (the body's `model`). */
-  model: string;
+  /** The client's request, parsed (its body is forwarded as received, not re-serialised). */
+  request: ResponsesRequest;
   subagent: boolean;
+  /** Where this request's life is reported (the dashboard); it ends exactly once, however the request ends. */
+  watch: RunWatch;
 }
 
 type Outcome =
@@ -110,109 +122,47 @@ type Outcome =
   | 'credentials_missing'
   | 'unreachable';
 
-interface Usage {
-  input_tokens?: number;
-  output_tokens?: number;
-  output_tokens_details?: { reasoning_tokens?: number };
-  input_tokens_details?: { cached_tokens?: number };
-}
-
-const TERMINAL_EVENT = /"type"\s*:\s*"response\.(completed|failed|incomplete)"/;
-
-/** What the bridge learns from the bytes it passes on: the terminal event's kind and usage, and their size. */
-class StreamWatch {
-  readonly #parser = new SseParser();
-  bytes = 0;
-  terminal: 'completed' | 'failed' | 'incomplete' | undefined;
-  usage: Usage | undefined;
-
-  see(chunk: Uint8Array): void {
-    this.bytes += chunk.byteLength;
-    for (const message of this.#parser.push(chunk)) this.#read(message.data);
-  }
-
-  end(): void {
-    for (const message of this.#parser.end()) this.#read(message.data);
-  }
-
-  #read(data: string): void {
-    const match = TERMINAL_EVENT.exec(data);
-    if (!match) return;
-    this.terminal = match[1] as StreamWatch['terminal'];
-    try {
-      this.usage = (JSON.parse(data) as { response?: { usage?: Usage | null } }).response?.usage ?? undefined;
-    } catch {
-      // not JSON: the kind is still known
-    }
-  }
-}
-
-/** The upstream body, passed on chunk by chunk, unchanged; `onEnd` runs once however it ends. */
-function watched(
-  body: ReadableStream<Uint8Array>,
-  watch: StreamWatch,
-  onFirstChunk: () => void,
-  onEnd: (how: 'ended' | 'client_disconnected' | 'stream_error') => void,
-): ReadableStream<Uint8Array> {
-  const reader = body.getReader();
-  let first = true;
-  let ended = false;
-  const end = (how: 'ended' | 'client_disconnected' | 'stream_error') => {
-    if (ended) return;
-    ended = true;
-    onEnd(how);
-  };
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          watch.end();
-          controller.close();
-          end('ended');
-          return;
-        }
-        if (first) {
-          first = false;
-          onFirstChunk();
-        }
-        watch.see(value);
-        controller.enqueue(value);
-      } catch (error) {
-        end('stream_error');
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      end('client_disconnected');
-      return reader.cancel(reason);
-    },
-  });
-}
-
 function targetOf(credential: Exclude<GptCredential, { kind: 'missing' }>): 'chatgpt' | 'openai' {
   return credential.kind === 'forwarded_chatgpt' ? 'chatgpt' : 'openai';
 }
 
+/**
+ * Forwards one GPT request and returns OpenAI's reply to stream back. Refused or failed before OpenAI answered, it
+ * throws (the HTTP layer answers with the error) after ending the run's watch.
+ */
 export async function passThroughToOpenAI(
   deps: PassThroughDeps,
   incoming: Request,
   rawBody: string,
-  request: PassThroughRequest,
+  call: PassThroughRequest,
+): Promise<Response> {
+  try {
+    return await forward(deps, incoming, rawBody, call);
+  } catch (error) {
+    // No credential, OpenAI unreachable, or the client gone before OpenAI's headers.
+    call.watch.onEnd(incoming.signal.aborted ? clientLeft() : endOfError(error, [call.request]));
+    throw error;
+  }
+}
+
+async function forward(
+  deps: PassThroughDeps,
+  incoming: Request,
+  rawBody: string,
+  call: PassThroughRequest,
 ): Promise<Response> {
   const { gpt } = deps.config;
+  const { request, watch } = call;
+  const { model } = request;
   const started = Date.now();
+  watch.onState({ phase: 'waiting_upstream', model, at: started });
   const credential = gptCredential(gpt, incoming.headers);
-  const base = {
-    requestId: request.requestId,
-    model: request.model,
-    subagent: request.subagent || undefined,
-  };
+  const base = { requestId: call.requestId, model, subagent: call.subagent || undefined };
 
   if (credential.kind === 'missing') {
-    const error = missingCredentialError(request.model, credential.reason);
+    const error = missingCredentialError(model, credential.reason);
     deps.metrics.passthroughRequests.inc({
-      model: request.model,
+      model,
       target: 'none',
       status: '400',
       outcome: 'credentials_missing',
@@ -233,10 +183,11 @@ export async function passThroughToOpenAI(
 
   const target = targetOf(credential);
   const baseUrl = target === 'chatgpt' ? gpt.chatgptBaseUrl : gpt.openaiBaseUrl;
+  /** The request's one log line and its metrics. */
   const finish = (status: number, outcome: Outcome, extra: Record<string, unknown> = {}) => {
     const durationMs = Date.now() - started;
-    deps.metrics.passthroughRequests.inc({ model: request.model, target, status: String(status), outcome });
-    deps.metrics.passthroughDuration.observe({ model: request.model, target }, durationMs / 1000);
+    deps.metrics.passthroughRequests.inc({ model, target, status: String(status), outcome });
+    deps.metrics.passthroughDuration.observe({ model, target }, durationMs / 1000);
     const line = { ...base, target, credential: credential.kind, status, outcome, durationMs, ...extra };
     if (outcome === 'completed') deps.logger.info(line, 'gpt pass-through');
     else deps.logger.warn(line, `gpt pass-through ${outcome.replaceAll('_', ' ')}`);
@@ -275,40 +226,85 @@ export async function passThroughToOpenAI(
     if (!DROP_RESPONSE_HEADERS.has(name.toLowerCase())) responseHeaders.set(name, value);
   });
   const upstreamRequestId = upstream.headers.get('x-request-id') ?? undefined;
+  // An HTTP error ends the run at once; its body still goes to the client as OpenAI wrote it.
+  if (!upstream.ok || !upstream.body) watch.onEnd(endOfHttpError(upstream.status, model));
+  else watch.onState({ phase: 'streaming', model, at: headersAt });
   if (!upstream.body) {
     finish(upstream.status, upstream.ok ? 'ended_without_terminal_event' : 'http_error', {
       upstreamRequestId,
     });
     return new Response(null, { status: upstream.status, headers: responseHeaders });
   }
-  const watch = new StreamWatch();
+  const scan = new PassThroughScan();
   let firstByteMs: number | undefined;
-  const body = watched(
-    upstream.body,
-    watch,
-    () => {
+  const body = passedOn(upstream.body, scan, {
+    onFirstChunk: () => {
       firstByteMs = Date.now() - started;
     },
-    (how) => {
+    onEnd: (how, streamError) => {
       const outcome: Outcome = !upstream.ok
         ? 'http_error'
         : how !== 'ended'
           ? how
-          : (watch.terminal ?? 'ended_without_terminal_event');
-      if (watch.usage) recordTokens(deps.metrics, request.model, watch.usage);
+          : (scan.terminal ?? 'ended_without_terminal_event');
+      const { usage } = scan;
+      if (usage) recordTokens(deps.metrics, model, usage);
       finish(upstream.status, outcome, {
         headersMs: headersAt - started,
         firstByteMs,
-        bytes: watch.bytes,
-        usage: watch.usage,
+        bytes: scan.bytes,
+        usage,
         upstreamRequestId,
       });
+      if (upstream.ok) watch.onEnd(endOfStream(scan, how, model, [request], streamError));
     },
-  );
+  });
   return new Response(body, { status: upstream.status, headers: responseHeaders });
 }
 
-function recordTokens(metrics: BridgeMetrics, model: string, usage: Usage): void {
+/** The upstream body, passed on chunk by chunk, unchanged and scanned; `onEnd` runs once however it ends. */
+function passedOn(
+  body: ReadableStream<Uint8Array>,
+  scan: PassThroughScan,
+  on: { onFirstChunk: () => void; onEnd: (how: BodyEnd, streamError?: unknown) => void },
+): ReadableStream<Uint8Array> {
+  const reader = body.getReader();
+  let first = true;
+  let ended = false;
+  const end = (how: BodyEnd, streamError?: unknown) => {
+    if (ended) return;
+    ended = true;
+    on.onEnd(how, streamError);
+  };
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      try {
+        const { done, value } = await reader.read();
+        if (done) {
+          scan.end();
+          controller.close();
+          end('ended');
+          return;
+        }
+        if (first) {
+          first = false;
+          on.onFirstChunk();
+        }
+        scan.push(value);
+        controller.enqueue(value);
+      } catch (error) {
+        end('stream_error', error);
+        controller.error(error);
+      }
+    },
+    cancel(reason) {
+      end('client_disconnected');
+      return reader.cancel(reason);
+    },
+  });
+}
+
+function recordTokens(metrics: BridgeMetrics, model: string, usage: Partial<ResponseUsage>): void {
   const counts: Array<[string, number | undefined]> = [
     ['input', usage.input_tokens],
     ['cached', usage.input_tokens_details?.cached_tokens],

@@ -13,7 +13,7 @@ import type { ModeInfo } from '../modes/plan-mode.ts';
 import type { RunWatch } from '../observe/run-observer.ts';
 import { echoOf, newResponseId } from '../responses/echo.ts';
 import type { InputItem } from '../responses/input-items.ts';
-import { metadataValue, type ResponseEvent } from '../responses/output.ts';
+import { metadataValue, type ResponseEvent, type ResponseObject } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import { SEALED_UNDER_ANOTHER_KEY } from '../translate/messages.ts';
 import type { TranslationNote } from '../translate/notes.ts';
@@ -22,6 +22,7 @@ import { UpstreamStreamError } from '../upstream/chat-client.ts';
 import { AttemptLoop } from './attempt-loop.ts';
 import type { BridgeDeps } from './deps.ts';
 import { GuardedTurn } from './guarded-turn.ts';
+import type { ResponseRun } from './response-run.ts';
 import { reportRun } from './run-report.ts';
 import type { UpstreamAttempt } from './upstream-attempt.ts';
 
@@ -45,7 +46,7 @@ export interface OssRunParams {
 
 const TIMEOUT_CODES = new Set(['upstream_idle_timeout', 'upstream_timeout', 'request_deadline_exceeded']);
 
-export class OssRun {
+export class OssRun implements ResponseRun {
   readonly translator: ChatToResponsesTranslator;
   readonly startedAt = Date.now();
   readonly #deps: BridgeDeps;
@@ -112,6 +113,22 @@ export class OssRun {
       if (error instanceof BridgeError) this.#error ??= error;
       throw error;
     }
+  }
+
+  start(): ResponseEvent[] {
+    return this.translator.start();
+  }
+
+  heartbeat(): ResponseEvent {
+    return this.translator.heartbeat();
+  }
+
+  get finished(): boolean {
+    return this.translator.finished;
+  }
+
+  get response(): ResponseObject | undefined {
+    return this.translator.response;
   }
 
   /** Translated events, batch by batch; the last batch holds the terminal event. */

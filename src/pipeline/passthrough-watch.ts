@@ -1,15 +1,54 @@
 /**
- * Watches a GPT pass-through for the run observer without touching its bytes: the reply is still streamed as
- * received; a line scanner only looks for the terminal event (`response.completed`, `.incomplete`, `.failed`) to
- * learn the status, the usage and the tool calls. Lines are only split, never parsed, until that event.
+ * What the bridge learns from a GPT pass-through's bytes without touching them: one SSE scan finds the terminal
+ * event (`response.completed`, `.incomplete`, `.failed`) and reads the Response it carries — status, usage, tool
+ * calls, error — for both the request's log line and metrics and the run observer. Data lines are only matched
+ * against a pattern until that event; only the terminal one is parsed.
  */
-import type { RunEnd, RunWatch } from '../observe/run-observer.ts';
-import type { ResponseObject } from '../responses/output.ts';
-import type { ResponsesRequest } from '../responses/request.ts';
+import type { RunEnd } from '../observe/run-observer.ts';
+import type { ResponseObject, ResponseUsage } from '../responses/output.ts';
+import { SseParser } from '../upstream/sse-parser.ts';
 import { endOfError, errorMessage, tokensOf, toolCallsIn } from './run-events.ts';
 
-const TERMINAL =
-  /^(?:event: response\.(?:completed|incomplete|failed)|data: \{"type":"response\.(?:completed|incomplete|failed)")/;
+const TERMINAL_EVENT = /"type"\s*:\s*"response\.(completed|failed|incomplete)"/;
+
+export type TerminalKind = 'completed' | 'failed' | 'incomplete';
+
+/** The bytes passed on so far, and the terminal event once seen. */
+export class PassThroughScan {
+  readonly #parser = new SseParser();
+  bytes = 0;
+  terminal: TerminalKind | undefined;
+  /** The Response the terminal event carried, when it was JSON with one. */
+  response: ResponseObject | undefined;
+
+  push(chunk: Uint8Array): void {
+    this.bytes += chunk.byteLength;
+    if (this.terminal) return;
+    for (const message of this.#parser.push(chunk)) this.#read(message.data);
+  }
+
+  end(): void {
+    if (this.terminal) return;
+    for (const message of this.#parser.end()) this.#read(message.data);
+  }
+
+  get usage(): Partial<ResponseUsage> | undefined {
+    return this.response?.usage ?? undefined;
+  }
+
+  #read(data: string): void {
+    if (this.terminal) return;
+    const match = TERMINAL_EVENT.exec(data);
+    if (!match) return;
+    this.terminal = match[1] as TerminalKind;
+    try {
+      const response = (JSON.parse(data) as { response?: unknown }).response;
+      if (response && typeof response === 'object') this.response = response as ResponseObject;
+    } catch {
+      // not JSON: the kind is still known
+    }
+  }
+}
 
 /** Longest status kept from OpenAI's reply when it is not one the observer knows (a real one is a word). */
 const MAX_STATUS_CHARS = 64;
@@ -17,13 +56,13 @@ const MAX_STATUS_CHARS = 64;
 /**
  * OpenAI's final status as an outcome: the three the observer knows pass; any other (`cancelled`, `queued`, whatever
  * a future API or a broken reply sends) is a failure whose message names that status, never an unchecked value.
+ * `request` is what OpenAI's error message (all upstream words) must not quote.
  */
 function outcomeOf(
   response: ResponseObject,
   request: readonly unknown[],
 ): Pick<RunEnd, 'outcome' | 'reason' | 'message' | 'messageWithoutContent'> {
   const status: unknown = response.status;
-  // OpenAI's error message is all upstream words: it may quote the request.
   const message = response.error?.message;
   if (status === 'completed' || status === 'incomplete' || status === 'failed')
     return {
@@ -38,62 +77,53 @@ function outcomeOf(
   };
 }
 
-function endFrom(line: string, request: readonly unknown[]): RunEnd | undefined {
-  try {
-    const event = JSON.parse(line.slice('data: '.length)) as { response?: ResponseObject };
-    const response = event.response;
-    if (!response?.status || response.status === 'in_progress') return undefined;
-    return {
-      ...outcomeOf(response, request),
-      at: Date.now(),
-      servedModel: response.model,
-      tokens: tokensOf(response.usage),
-      toolCalls: toolCallsIn(response),
-    };
-  } catch {
-    return undefined;
-  }
+/** The end of a pass-through whose terminal event carried a Response. */
+export function endOfTerminal(response: ResponseObject, request: readonly unknown[]): RunEnd {
+  return {
+    ...outcomeOf(response, request),
+    at: Date.now(),
+    servedModel: response.model,
+    tokens: tokensOf(response.usage),
+    toolCalls: toolCallsIn(response),
+  };
 }
 
-/** Scans SSE text for the terminal event; `end` is set once it has been seen. */
-class TerminalScanner {
-  end: RunEnd | undefined;
-  #partial = '';
-  #terminalNext = false;
-  readonly #decoder = new TextDecoder();
-  readonly #request: readonly unknown[];
+/** How a passed-through body stopped flowing. */
+export type BodyEnd = 'ended' | 'client_disconnected' | 'stream_error';
 
-  /** `request`: the values an error message must not quote (see errorMessage). */
-  constructor(request: readonly unknown[]) {
-    this.#request = request;
-  }
+/** The end of a streamed pass-through, from what its scan saw and how its body stopped. */
+export function endOfStream(
+  scan: PassThroughScan,
+  how: BodyEnd,
+  model: string,
+  request: readonly unknown[],
+  streamError?: unknown,
+): RunEnd {
+  if (scan.response?.status && scan.response.status !== 'in_progress')
+    return endOfTerminal(scan.response, request);
+  const base = { at: Date.now(), servedModel: model, tokens: undefined, toolCalls: 0 };
+  if (how === 'client_disconnected')
+    return { ...base, outcome: 'client_disconnected', reason: 'client_disconnected', message: undefined };
+  const message =
+    how === 'stream_error'
+      ? streamError instanceof Error
+        ? streamError.message
+        : String(streamError)
+      : 'OpenAI closed the stream early';
+  return { ...base, outcome: 'failed', reason: 'upstream_disconnected', message };
+}
 
-  push(bytes: Uint8Array): void {
-    if (this.end) return;
-    const text = this.#partial + this.#decoder.decode(bytes, { stream: true });
-    let start = 0;
-    for (let newline = text.indexOf('\n'); newline !== -1; newline = text.indexOf('\n', start)) {
-      this.#line(text.slice(start, newline).replace(/\r$/, ''));
-      start = newline + 1;
-      if (this.end) return;
-    }
-    this.#partial = text.slice(start);
-  }
-
-  #line(line: string): void {
-    if (this.#terminalNext && line.startsWith('data: ')) {
-      this.end = endFrom(line, this.#request);
-      this.#terminalNext = false;
-      return;
-    }
-    if (!TERMINAL.test(line)) return;
-    if (line.startsWith('event: ')) this.#terminalNext = true;
-    else this.end = endFrom(line, this.#request);
-  }
+/** OpenAI answered with an HTTP error (its body is passed on as is). */
+export function endOfHttpError(status: number, model: string): RunEnd {
+  return {
+    ...endOfError(new Error(`OpenAI answered HTTP ${status}`)),
+    servedModel: model,
+    reason: `http_${status}`,
+  };
 }
 
 /** The client left before OpenAI answered: its request ends as the client's doing, not as a problem. */
-function clientLeft(): RunEnd {
+export function clientLeft(): RunEnd {
   return {
     outcome: 'client_disconnected',
     at: Date.now(),
@@ -103,71 +133,4 @@ function clientLeft(): RunEnd {
     tokens: undefined,
     toolCalls: 0,
   };
-}
-
-/**
- * `clientSignal` aborts when the client goes away. Every way out ends the watch: a request left in flight would
- * keep its thread "waiting for upstream", and its session from ever being evicted.
- */
-export async function watchPassThrough(
-  watch: RunWatch,
-  request: ResponsesRequest,
-  reply: Promise<Response>,
-  clientSignal: AbortSignal,
-): Promise<Response> {
-  const { model } = request;
-  watch.onState({ phase: 'waiting_upstream', model, at: Date.now() });
-  let response: Response;
-  try {
-    response = await reply;
-  } catch (error) {
-    // No credentials, OpenAI unreachable, or the client gone before OpenAI's headers.
-    watch.onEnd(clientSignal.aborted ? clientLeft() : endOfError(error, [request]));
-    throw error;
-  }
-  if (!response.ok || !response.body) {
-    watch.onEnd({
-      ...endOfError(new Error(`OpenAI answered HTTP ${response.status}`)),
-      servedModel: model,
-      reason: `http_${response.status}`,
-    });
-    return response;
-  }
-  watch.onState({ phase: 'streaming', model, at: Date.now() });
-  const scanner = new TerminalScanner([request]);
-  const reader = response.body.getReader();
-  const ended = (fallback: Omit<RunEnd, 'at' | 'servedModel' | 'tokens' | 'toolCalls'>) =>
-    watch.onEnd(
-      scanner.end ?? { ...fallback, at: Date.now(), servedModel: model, tokens: undefined, toolCalls: 0 },
-    );
-  const body = new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      try {
-        const { done, value } = await reader.read();
-        if (done) {
-          ended({
-            outcome: 'failed',
-            reason: 'upstream_disconnected',
-            message: 'OpenAI closed the stream early',
-          });
-          controller.close();
-          return;
-        }
-        scanner.push(value);
-        controller.enqueue(value);
-      } catch (error) {
-        ended({ outcome: 'failed', reason: 'upstream_disconnected', message: (error as Error).message });
-        controller.error(error);
-      }
-    },
-    cancel(reason) {
-      ended({ outcome: 'client_disconnected', reason: 'client_disconnected', message: undefined });
-      return reader.cancel(reason);
-    },
-  });
-  return new Response(body, {
-    status: response.status,
-    statusText: response.statusText,
-    headers: response.headers,
-  });
 }

@@ -1,5 +1,5 @@
 /**
- * Turns an OssRun into an HTTP response. Errors that happen before the stream is committed are HTTP errors with
+ * Turns a run (a model's, or a turn the bridge answers itself) into an HTTP response. Errors that happen before the stream is committed are HTTP errors with
  * the right status (a 429 carries Retry-After, so Codex retries). The stream is committed as soon as the upstream
  * accepts the request, or after one heartbeat interval if it is slow to; from then on every failure is a
  * `response.failed` event and heartbeats (repeated `response.in_progress` data events, which reset Codex's idle
@@ -9,7 +9,7 @@
 import type { ServerResponse } from 'node:http';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { asBridgeError, BridgeError } from '../errors.ts';
-import type { OssRun } from '../pipeline/oss-run.ts';
+import type { ResponseRun } from '../pipeline/response-run.ts';
 import type { ResponseEvent } from '../responses/output.ts';
 import { formatSseEvents, SSE_HEADERS } from '../responses/sse.ts';
 import { nodeSink, type SseSink, webSink } from './sse-sink.ts';
@@ -43,7 +43,7 @@ export interface RespondOptions {
 }
 
 export async function respondWithRun(
-  run: OssRun,
+  run: ResponseRun,
   stream: boolean,
   options: RespondOptions,
 ): Promise<Response> {
@@ -64,17 +64,18 @@ export async function respondWithRun(
   return new Response(body, { status: 200, headers });
 }
 
-async function respondJson(run: OssRun, opening: Promise<Settled>): Promise<Response> {
-  const opened = await opening;
-  if (!opened.ok) {
+async function respondJson(run: ResponseRun, opening: Promise<Settled>): Promise<Response> {
+  // However the answer ends (a failure to open, an error while collecting), the run is reported once.
+  try {
+    const opened = await opening;
+    if (!opened.ok) throw asBridgeError(opened.error);
+    for await (const _batch of run.events()) {
+      // The run accumulates the final Response object.
+    }
+  } finally {
     run.complete(false);
-    throw asBridgeError(opened.error);
   }
-  for await (const _batch of run.events()) {
-    // The translator accumulates the final Response object.
-  }
-  run.complete(false);
-  const response = run.translator.response;
+  const { response } = run;
   // Nothing has been sent yet, so a failure is still an HTTP error; a client that left gets nothing.
   if (!response) return new Response(null, { status: 499 });
   if (response.status === 'failed' && run.error) throw run.error;
@@ -93,7 +94,7 @@ const SHUTTING_DOWN = new BridgeError({
  * after it. A client that goes away aborts the run (and with it the upstream call).
  */
 async function pumpSse(
-  run: OssRun,
+  run: ResponseRun,
   opening: Promise<Settled>,
   heartbeatMs: number,
   sink: SseSink,
@@ -112,26 +113,26 @@ async function pumpSse(
   // The bridge is stopping and this stream outlived the drain: end it with a terminal event Codex retries on.
   // The pump then ends as after a disconnect, closing the body and saving state before the connection goes.
   const onShutdown = () => {
-    if (!run.translator.finished) write(run.failWith(SHUTTING_DOWN));
+    if (!run.finished) write(run.failWith(SHUTTING_DOWN));
     run.abort();
   };
   run.shutdown?.addEventListener('abort', onShutdown, { once: true });
   run.metrics.activeStreams.inc();
   const heartbeat = setInterval(
     () => {
-      if (!clientGone && !run.translator.finished && Date.now() - lastWrite >= heartbeatMs) {
-        write([run.translator.heartbeat()]);
+      if (!clientGone && !run.finished && Date.now() - lastWrite >= heartbeatMs) {
+        write([run.heartbeat()]);
       }
     },
     Math.max(10, Math.floor(heartbeatMs / 2)),
   );
   heartbeat.unref();
   try {
-    write(run.translator.start());
+    write(run.start());
     if (run.shutdown?.aborted) onShutdown(); // the stop came while the first upstream answer was awaited
     const opened = await opening;
     if (!opened.ok) {
-      if (!run.translator.finished) write(run.failWith(opened.error));
+      if (!run.finished) write(run.failWith(opened.error));
     } else {
       for await (const batch of run.events()) {
         // Backpressure: a slow client slows the reading of the upstream instead of filling memory.
@@ -139,13 +140,13 @@ async function pumpSse(
       }
     }
   } catch (error) {
-    if (!run.translator.finished && !clientGone) write(run.failWith(error));
+    if (!run.finished && !clientGone) write(run.failWith(error));
   } finally {
     clearInterval(heartbeat);
     run.shutdown?.removeEventListener('abort', onShutdown);
     // The body ends right after the terminal event; bookkeeping (state, usage, the log line) comes after.
     sink.end();
     run.metrics.activeStreams.dec();
-    run.complete(clientGone && !run.translator.finished);
+    run.complete(clientGone && !run.finished);
   }
 }

@@ -1,0 +1,98 @@
+import { describe, expect, it } from 'vitest';
+import { BridgeError } from '../errors.ts';
+import type { ResponseRun } from '../pipeline/response-run.ts';
+import type { ResponseEvent, ResponseObject } from '../responses/output.ts';
+import { respondWithRun } from './respond.ts';
+
+const response = (status: ResponseObject['status']) => ({ id: 'resp_1', status }) as ResponseObject;
+const event = (type: string, sequence: number, status: ResponseObject['status'] = 'in_progress') =>
+  ({ type, sequence_number: sequence, response: response(status) }) as ResponseEvent;
+
+/** A run with scripted events; `complete()` calls are counted. */
+function scriptedRun(script: { open?: () => Promise<void>; events: () => AsyncGenerator<ResponseEvent[]> }) {
+  const completions: boolean[] = [];
+  let ended: ResponseObject | undefined;
+  const run: ResponseRun = {
+    open: script.open ?? (() => Promise.resolve()),
+    start: () => [event('response.created', 0), event('response.in_progress', 1)],
+    heartbeat: () => event('response.in_progress', -1),
+    async *events() {
+      for await (const batch of script.events()) {
+        const last = batch.at(-1);
+        if (last?.type === 'response.completed') ended = response('completed');
+        yield batch;
+      }
+    },
+    failWith: () => [],
+    abort: () => {},
+    complete: (disconnected) => completions.push(disconnected),
+    get finished() {
+      return ended !== undefined;
+    },
+    get response() {
+      return ended;
+    },
+    error: undefined,
+    shutdown: undefined,
+    metrics: { activeStreams: { inc: () => {}, dec: () => {} } } as unknown as ResponseRun['metrics'],
+  };
+  return { run, completions };
+}
+
+const options = { heartbeatMs: 60_000, requestId: 'req_1' };
+
+describe('respondWithRun without streaming', () => {
+  it('answers with the final Response object and reports the run once', async () => {
+    const { run, completions } = scriptedRun({
+      async *events() {
+        yield [event('response.completed', 2, 'completed')];
+      },
+    });
+    const answer = await respondWithRun(run, false, options);
+    expect(await answer.json()).toEqual({ id: 'resp_1', status: 'completed' });
+    expect(completions).toEqual([false]);
+  });
+
+  it('reports the run even when collecting its events throws', async () => {
+    const { run, completions } = scriptedRun({
+      // biome-ignore lint/correctness/useYield: a run that breaks before its first batch
+      async *events() {
+        throw new Error('translator bug');
+      },
+    });
+    await expect(respondWithRun(run, false, options)).rejects.toThrow('translator bug');
+    expect(completions).toEqual([false]);
+  });
+
+  it('reports the run once when it cannot open, and answers with its HTTP error', async () => {
+    const refused = new BridgeError({ status: 429, code: 'rate_limit_exceeded', message: 'slow down' });
+    const { run, completions } = scriptedRun({
+      open: () => Promise.reject(refused),
+      async *events() {},
+    });
+    await expect(respondWithRun(run, false, options)).rejects.toBe(refused);
+    expect(completions).toEqual([false]);
+  });
+});
+
+describe('respondWithRun streaming (web body)', () => {
+  it('writes the opening events and every batch in order, ends the body, then reports the run once', async () => {
+    const { run, completions } = scriptedRun({
+      async *events() {
+        yield [event('response.output_item.added', 2)];
+        yield [event('response.completed', 3, 'completed')];
+      },
+    });
+    const answer = await respondWithRun(run, true, options);
+    expect(answer.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    const text = await answer.text();
+    const types = [...text.matchAll(/^event: (.+)$/gm)].map((match) => match[1]);
+    expect(types).toEqual([
+      'response.created',
+      'response.in_progress',
+      'response.output_item.added',
+      'response.completed',
+    ]);
+    expect(completions).toEqual([false]);
+  });
+});
