@@ -112,7 +112,8 @@ describe('the bridge at start', () => {
     const bridge = spawn(process.execPath, [path.join(import.meta.dirname, 'bin', 'opencode-bridge.ts')], {
       env: {
         PATH: process.env.PATH ?? '',
-        ALLOW_MISSING_OPENCODE_KEY: '1',
+        // A key, so the only warnings are the retired variables' (a missing key is warned about too).
+        OPENCODE_GO_API_KEY: 'sk-upstream-test',
         PROXY_PORT: '0',
         PROXY_API_KEY: 'sk-local',
         PROXY_STATE_DB: path.join(state, 'bridge.sqlite3'),
