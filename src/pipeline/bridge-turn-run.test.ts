@@ -84,10 +84,9 @@ describe('BridgeTurnRun', () => {
       new BridgeError({ status: 503, code: 'bridge_shutting_down', message: 'stopping' }),
     );
     expect(eventViolations([...opening, ...failed])).toEqual([]);
-    expect(failed[0]?.response).toMatchObject({
-      status: 'failed',
-      output: [],
-      error: { code: 'server_error', message: 'stopping' },
+    expect(failed[0]).toMatchObject({
+      type: 'response.failed',
+      response: { status: 'failed', output: [], error: { code: 'server_error', message: 'stopping' } },
     });
     expect(run.failWith(new Error('again'))).toEqual([]);
     expect(await drain(run)).toEqual([]);

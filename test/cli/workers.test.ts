@@ -2,7 +2,7 @@
  * The worker wrappers (oss-scout, oss-review, oss-docs, oss-patch) against a fake `opencode` on PATH that records
  * its arguments, working directory, environment and stdin, prints the JSON events it is told to, and may write a
  * file: fast checks of how a worker calls OpenCode and what it makes of the result. What OpenCode itself does
- * with that (permissions, keys, errors) is checked with the real CLI in workers-opencode.test.ts.
+ * with that (permissions, keys, errors) is checked with the real CLI in workers-opencode-*.test.ts.
  */
 import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
