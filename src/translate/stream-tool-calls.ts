@@ -2,7 +2,7 @@
  * The tool calls of the running upstream call, put together from Chat fragments. A fragment names its call by
  * `index`; some upstreams omit it, so then by id, else the latest call. Streamed as they come, a call becomes an
  * item at its first argument (so a name or id sent in pieces is complete by then), and calls still waiting for theirs
- * when a later call starts go out first, in order. Guarded responses hold their calls instead.
+ * when a later call starts go out first, in order. Guarded responses hold their calls instead (stream-segments.ts).
  */
 import type { ResponseEvent } from '../responses/output.ts';
 import type { ChatToolCallDelta } from '../upstream/chat-types.ts';
@@ -78,15 +78,6 @@ export class ChatToolCalls {
   /** The calls to open before anything of the current fragment's call is sent. */
   takePendingOpens(): ToolCallState[] {
     return this.#pendingOpen.splice(0);
-  }
-
-  /** Gathers a fragment of a held call (guardrails): nothing is sent until the call is released. */
-  hold(fragment: ChatToolCallDelta): void {
-    const call = this.callFor(fragment);
-    this.takePendingOpens();
-    if (fragment.id && !call.callId) call.callId = fragment.id;
-    if (fragment.function?.name) call.name += fragment.function.name;
-    call.args += fragment.function?.arguments ?? '';
   }
 
   /** Streams a fragment to the client: the call's item opens at its first argument, then arguments follow. */

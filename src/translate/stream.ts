@@ -2,7 +2,7 @@
  * Chat Completions chunks → Responses streaming events, one chunk at a time: which delta becomes which output item
  * (stream-item-events.ts numbers and orders the events), the response's usage, and its one terminal event. It never
  * ends a stream itself: the caller calls `finish()` when the upstream ends or `fail()` when it breaks, and gets
- * exactly one terminal event. Guarded responses hold their tool calls and go segment by segment.
+ * exactly one terminal event. Guarded responses hold their tool calls and go segment by segment (stream-segments.ts).
  */
 import type { ResponseEcho } from '../responses/echo.ts';
 import type { ResponseEvent, ResponseObject, ResponseUsage } from '../responses/output.ts';
@@ -10,7 +10,8 @@ import type { ChatChoiceChunk, ChatChunk, ChatDelta, ChatToolCallDelta } from '.
 import { outcomeOfFinishReason, type StreamOutcome } from './finish-reason.ts';
 import type { ReasoningCarrier } from './reasoning-carrier.ts';
 import { OutputItems } from './stream-item-events.ts';
-import { reasoningDetailsText, type ToolCallState } from './stream-items.ts';
+import { reasoningDetailsText } from './stream-items.ts';
+import { type HeldCall, holdFragment, ResponseSegments, type SegmentSummary } from './stream-segments.ts';
 import { ChatToolCalls, namelessCallNote } from './stream-tool-calls.ts';
 import { type SplitPiece, ThinkTagSplitter } from './think-tags.ts';
 import type { ToolBinding, ToolNames } from './tools.ts';
@@ -35,28 +36,6 @@ export interface StreamTranslatorOptions {
   holdToolCalls?: boolean;
 }
 
-/** A tool call held back at the end of a segment, for the guardrails to decide on. */
-export interface HeldCall {
-  callId: string;
-  binding: ToolBinding;
-  arguments: string;
-  state: unknown;
-}
-
-/** What one upstream call (a segment of the response) produced, once it ended. */
-export interface SegmentSummary {
-  events: ResponseEvent[];
-  calls: HeldCall[];
-  /** Message text of this segment. */
-  text: string;
-  reasoning: string;
-  /**
-   * Set when the upstream stopped this segment short (length, content filter, overload): its calls may be cut
-   * mid-argument, so none is handed back and the caller ends the response with `finish()`.
-   */
-  cutShort: { finishReason: string; withheldCalls: number } | undefined;
-}
-
 /** What the state store keeps so a later turn can recover reasoning even if the client drops it. */
 export interface ReplayRecord {
   itemId: string;
@@ -73,7 +52,7 @@ export class ChatToResponsesTranslator {
   readonly #items: OutputItems;
   /** The running upstream call's tool calls. */
   readonly #calls = new ChatToolCalls();
-  #segmentStart = 0;
+  readonly #segments = new ResponseSegments();
   readonly #usage = new UsageTally();
   #splitter: ThinkTagSplitter | undefined;
   #finishReason: string | null | undefined;
@@ -130,55 +109,26 @@ export class ChatToResponsesTranslator {
   segmentEnd(): SegmentSummary {
     const events: ResponseEvent[] = [];
     this.#flushSplitter(events);
-    this.#items.closeReasoning(events);
-    const segmentItems = this.#items.all.slice(this.#segmentStart);
-    const segmentText = (kind: 'message' | 'reasoning') =>
-      segmentItems.map((item) => (item.kind === kind ? item.text : '')).join('');
-    if (outcomeOfFinishReason(this.#finishReason).status !== 'completed')
-      return {
-        events,
-        calls: [],
-        text: segmentText('message'),
-        reasoning: segmentText('reasoning'),
-        cutShort: { finishReason: String(this.#finishReason), withheldCalls: this.#calls.size },
-      };
-    this.#items.closeMessage(events, 'completed');
-    const calls: HeldCall[] = [];
-    for (const call of this.#calls.values()) {
-      if (!call.name) {
-        this.#anomalies.push(namelessCallNote(call));
-        continue;
-      }
-      call.binding = this.#options.names.fromChat(call.name);
-      call.callId ??= this.#items.generatedCallId(1 + calls.length);
-      calls.push({ callId: call.callId, binding: call.binding, arguments: call.args, state: call });
-    }
-    return {
-      events,
-      calls,
-      text: segmentText('message'),
-      reasoning: segmentText('reasoning'),
-      cutShort: undefined,
+    const sources = {
+      items: this.#items,
+      calls: this.#calls,
+      finishReason: this.#finishReason,
+      names: this.#options.names,
+      anomalies: this.#anomalies,
     };
+    return this.#segments.end(sources, events);
   }
 
   /** Sends the held calls the guardrails kept, in order; the others are never seen by the client. */
   releaseCalls(calls: readonly HeldCall[]): ResponseEvent[] {
-    const events: ResponseEvent[] = [];
-    for (const held of calls) {
-      const call = held.state as ToolCallState;
-      this.#items.openToolCall(call, events);
-      this.#items.closeToolCall(call, events, 'completed');
-    }
-    this.#calls.clear();
-    return events;
+    return this.#segments.release(calls, this.#items, this.#calls);
   }
 
   /** Prepares for another upstream call that continues this response (a guardrail re-asked the model). */
   continueSegment(serving: ServingModel): void {
     this.#startUpstreamCall(serving);
     this.#usage.continueResponse();
-    this.#segmentStart = this.#items.all.length;
+    this.#segments.next(this.#items);
   }
 
   start(): ResponseEvent[] {
@@ -322,7 +272,7 @@ export class ChatToResponsesTranslator {
   }
 
   #appendToolCall(fragment: ChatToolCallDelta, events: ResponseEvent[]): void {
-    if (this.#options.holdToolCalls) this.#calls.hold(fragment);
+    if (this.#options.holdToolCalls) holdFragment(this.#calls, fragment);
     else this.#calls.stream(fragment, this.#items, events);
   }
 
