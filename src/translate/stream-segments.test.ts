@@ -147,7 +147,7 @@ describe('segments of a guarded response', () => {
     ]);
     const first = translator.segmentEnd();
     events.push(...first.events);
-    translator.continueSegment(translator.options);
+    translator.nextUpstreamCall(translator.options);
     for (const chunk of [reasoning('second thought'), text('Done.'), call(0, 'c9', 'exec_command', '{}')])
       events.push(...translator.push(chunk));
     events.push(...translator.push(finish('tool_calls')));
@@ -167,7 +167,7 @@ describe('segments of a guarded response', () => {
   it('forgets the calls of an earlier segment once another one starts', () => {
     const { translator } = streamed([call(0, 'c1', 'exec_command', '{}'), finish('tool_calls')]);
     const earlier = translator.segmentEnd().calls;
-    translator.continueSegment(translator.options);
+    translator.nextUpstreamCall(translator.options);
     translator.push(text('Answer.'));
     translator.push(finish('stop'));
     expect(translator.segmentEnd().calls).toEqual([]);

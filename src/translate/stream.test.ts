@@ -73,7 +73,7 @@ describe('ChatToResponsesTranslator', () => {
     t.push(finish('stop'));
     t.push(usage(1000, 10, 4));
     t.segmentEnd();
-    t.continueSegment({ ...t.options, upstreamModel: 'deepseek-v4-flash' });
+    t.nextUpstreamCall({ ...t.options, upstreamModel: 'deepseek-v4-flash' });
     t.push(text('Done.'));
     t.push(finish('stop'));
     t.push(usage(1040, 20, 6));

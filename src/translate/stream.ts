@@ -93,13 +93,18 @@ export class ChatToResponsesTranslator {
   }
 
   /**
-   * Forgets what the last upstream attempt sent (a role chunk, usage) so another attempt, possibly on another
-   * model, can take over. Only possible while no output item has been sent.
+   * Another upstream call takes over, possibly on another model. Before any output (a retry, a fallback) it starts
+   * the response afresh: what the last attempt sent (a role chunk, usage) is forgotten, its usage only billed. After
+   * output (a guardrail re-asked the model) it continues the response in a new segment.
    */
-  resetBeforeOutput(serving: ServingModel): void {
-    if (this.hasOutput) throw new Error('cannot switch upstream after output was sent');
-    this.#startUpstreamCall(serving);
-    this.#usage.abandonCall();
+  nextUpstreamCall(serving: ServingModel): void {
+    this.#options = { ...this.#options, ...serving };
+    this.#calls.clear();
+    this.#splitter = serving.thinkTags ? new ThinkTagSplitter() : undefined;
+    this.#finishReason = undefined;
+    if (this.hasOutput) this.#usage.continueResponse();
+    else this.#usage.abandonCall();
+    this.#segments.next(this.#items);
   }
 
   /**
@@ -124,15 +129,8 @@ export class ChatToResponsesTranslator {
     return this.#segments.release(calls, this.#items, this.#calls);
   }
 
-  /** Prepares for another upstream call that continues this response (a guardrail re-asked the model). */
-  continueSegment(serving: ServingModel): void {
-    this.#startUpstreamCall(serving);
-    this.#usage.continueResponse();
-    this.#segments.next(this.#items);
-  }
-
   start(): ResponseEvent[] {
-    const response = this.snapshot('in_progress');
+    const response = this.#snapshot('in_progress');
     return [
       this.#items.event({ type: 'response.created', response }),
       this.#items.event({ type: 'response.in_progress', response }),
@@ -146,7 +144,7 @@ export class ChatToResponsesTranslator {
   heartbeat(): ResponseEvent {
     return this.#items.event({
       type: 'response.in_progress',
-      response: this.snapshot('in_progress', { tools: [], instructions: null }),
+      response: this.#snapshot('in_progress', { tools: [], instructions: null }),
     });
   }
 
@@ -206,7 +204,7 @@ export class ChatToResponsesTranslator {
     return records;
   }
 
-  snapshot(status: ResponseObject['status'], extra: Partial<ResponseObject> = {}): ResponseObject {
+  #snapshot(status: ResponseObject['status'], extra: Partial<ResponseObject> = {}): ResponseObject {
     const { options } = this;
     return {
       id: options.responseId,
@@ -245,14 +243,6 @@ export class ChatToResponsesTranslator {
   /** The final Response object, once the stream has ended. */
   get response(): ResponseObject | undefined {
     return this.#terminal;
-  }
-
-  /** Another upstream call takes over (a retry, a fallback or a re-ask), possibly on another model. */
-  #startUpstreamCall(serving: ServingModel): void {
-    this.#options = { ...this.#options, ...serving };
-    this.#calls.clear();
-    this.#splitter = serving.thinkTags ? new ThinkTagSplitter() : undefined;
-    this.#finishReason = undefined;
   }
 
   #applyDelta(delta: ChatDelta, events: ResponseEvent[]): void {
@@ -303,7 +293,7 @@ export class ChatToResponsesTranslator {
       if (unfinished.length > 0)
         this.#anomalies.push(`${unfinished.length} unfinished tool call(s) withheld (${outcome.status})`);
     }
-    const response = this.snapshot(outcome.status, {
+    const response = this.#snapshot(outcome.status, {
       output: this.#items.doneOutput(),
       usage: this.#usage.reported,
       ...(outcome.status === 'failed' ? { error: { code: outcome.code, message: outcome.message } } : {}),
