@@ -35,35 +35,37 @@ export interface SegmentSummary {
   cutShort: { finishReason: string; withheldCalls: number } | undefined;
 }
 
-/** What a segment's end reads from the translator. */
-export interface SegmentSources {
-  items: OutputItems;
-  calls: ChatToolCalls;
-  finishReason: string | null | undefined;
-  names: ToolNames;
-  anomalies: string[];
-}
-
-/** Gathers a fragment of a held call: nothing is sent until the call is released. */
-export function holdFragment(calls: ChatToolCalls, fragment: ChatToolCallDelta): void {
-  const call = calls.callFor(fragment);
-  calls.takePendingOpens();
-  if (fragment.id && !call.callId) call.callId = fragment.id;
-  if (fragment.function?.name) call.name += fragment.function.name;
-  call.args += fragment.function?.arguments ?? '';
-}
-
 export class ResponseSegments {
+  readonly #items: OutputItems;
+  readonly #calls: ChatToolCalls;
+  /** The translator's notes for the log. */
+  readonly #anomalies: string[];
   /** Output index of the current segment's first item. */
   #start = 0;
   readonly #held = new Map<HeldCall, ToolCallState>();
 
+  constructor(items: OutputItems, calls: ChatToolCalls, anomalies: string[]) {
+    this.#items = items;
+    this.#calls = calls;
+    this.#anomalies = anomalies;
+  }
+
+  /** Gathers a fragment of a held call: nothing is sent until the call is released. */
+  hold(fragment: ChatToolCallDelta): void {
+    const call = this.#calls.callFor(fragment);
+    this.#calls.takePendingOpens();
+    if (fragment.id && !call.callId) call.callId = fragment.id;
+    if (fragment.function?.name) call.name += fragment.function.name;
+    call.args += fragment.function?.arguments ?? '';
+  }
+
   /**
    * Ends the current segment without ending the response: its reasoning and message items are closed (`events`
-   * already holds what the translator flushed), its named calls are handed back.
+   * already holds what the translator flushed), its named calls are handed back under the serving model's names.
    */
-  end(sources: SegmentSources, events: ResponseEvent[]): SegmentSummary {
-    const { items, calls, finishReason } = sources;
+  end(events: ResponseEvent[], finishReason: string | null | undefined, names: ToolNames): SegmentSummary {
+    const items = this.#items;
+    const calls = this.#calls;
     items.closeReasoning(events);
     const segmentItems = items.all.slice(this.#start);
     const segmentText = (kind: 'message' | 'reasoning') =>
@@ -80,10 +82,10 @@ export class ResponseSegments {
     const held: HeldCall[] = [];
     for (const call of calls.values()) {
       if (!call.name) {
-        sources.anomalies.push(namelessCallNote(call));
+        this.#anomalies.push(namelessCallNote(call));
         continue;
       }
-      call.binding = sources.names.fromChat(call.name);
+      call.binding = names.fromChat(call.name);
       call.callId ??= items.generatedCallId(1 + held.length);
       const heldCall: HeldCall = { callId: call.callId, binding: call.binding, arguments: call.args };
       this.#held.set(heldCall, call);
@@ -99,22 +101,22 @@ export class ResponseSegments {
   }
 
   /** Sends the held calls the guardrails kept, in order; the others are never seen by the client. */
-  release(kept: readonly HeldCall[], items: OutputItems, calls: ChatToolCalls): ResponseEvent[] {
+  release(kept: readonly HeldCall[]): ResponseEvent[] {
     const events: ResponseEvent[] = [];
     for (const heldCall of kept) {
       const call = this.#held.get(heldCall);
       if (!call) throw new Error(`tool call ${heldCall.callId} was not held in this segment`);
-      items.openToolCall(call, events);
-      items.closeToolCall(call, events, 'completed');
+      this.#items.openToolCall(call, events);
+      this.#items.closeToolCall(call, events, 'completed');
     }
     this.#held.clear();
-    calls.clear();
+    this.#calls.clear();
     return events;
   }
 
   /** Another upstream call continues the response: its items form the next segment. */
-  next(items: OutputItems): void {
+  next(): void {
     this.#held.clear();
-    this.#start = items.all.length;
+    this.#start = this.#items.all.length;
   }
 }

@@ -11,7 +11,7 @@ import { outcomeOfFinishReason, type StreamOutcome } from './finish-reason.ts';
 import type { ReasoningCarrier } from './reasoning-carrier.ts';
 import { OutputItems } from './stream-item-events.ts';
 import { reasoningDetailsText } from './stream-items.ts';
-import { type HeldCall, holdFragment, ResponseSegments, type SegmentSummary } from './stream-segments.ts';
+import { type HeldCall, ResponseSegments, type SegmentSummary } from './stream-segments.ts';
 import { ChatToolCalls, namelessCallNote } from './stream-tool-calls.ts';
 import { type SplitPiece, ThinkTagSplitter } from './think-tags.ts';
 import type { ToolBinding, ToolNames } from './tools.ts';
@@ -52,7 +52,7 @@ export class ChatToResponsesTranslator {
   readonly #items: OutputItems;
   /** The running upstream call's tool calls. */
   readonly #calls = new ChatToolCalls();
-  readonly #segments = new ResponseSegments();
+  readonly #segments: ResponseSegments;
   readonly #usage = new UsageTally();
   #splitter: ThinkTagSplitter | undefined;
   #finishReason: string | null | undefined;
@@ -62,6 +62,7 @@ export class ChatToResponsesTranslator {
   constructor(options: StreamTranslatorOptions) {
     this.#options = options;
     this.#items = new OutputItems(options.responseId.replace(/^resp_/, ''), () => this.#options);
+    this.#segments = new ResponseSegments(this.#items, this.#calls, this.#anomalies);
     this.#splitter = options.thinkTags ? new ThinkTagSplitter() : undefined;
   }
 
@@ -104,7 +105,7 @@ export class ChatToResponsesTranslator {
     this.#finishReason = undefined;
     if (this.hasOutput) this.#usage.continueResponse();
     else this.#usage.abandonCall();
-    this.#segments.next(this.#items);
+    this.#segments.next();
   }
 
   /**
@@ -114,19 +115,12 @@ export class ChatToResponsesTranslator {
   segmentEnd(): SegmentSummary {
     const events: ResponseEvent[] = [];
     this.#flushSplitter(events);
-    const sources = {
-      items: this.#items,
-      calls: this.#calls,
-      finishReason: this.#finishReason,
-      names: this.#options.names,
-      anomalies: this.#anomalies,
-    };
-    return this.#segments.end(sources, events);
+    return this.#segments.end(events, this.#finishReason, this.#options.names);
   }
 
   /** Sends the held calls the guardrails kept, in order; the others are never seen by the client. */
   releaseCalls(calls: readonly HeldCall[]): ResponseEvent[] {
-    return this.#segments.release(calls, this.#items, this.#calls);
+    return this.#segments.release(calls);
   }
 
   start(): ResponseEvent[] {
@@ -262,7 +256,7 @@ export class ChatToResponsesTranslator {
   }
 
   #appendToolCall(fragment: ChatToolCallDelta, events: ResponseEvent[]): void {
-    if (this.#options.holdToolCalls) holdFragment(this.#calls, fragment);
+    if (this.#options.holdToolCalls) this.#segments.hold(fragment);
     else this.#calls.stream(fragment, this.#items, events);
   }
 
