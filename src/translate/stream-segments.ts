@@ -86,6 +86,7 @@ export class ResponseSegments {
         continue;
       }
       call.binding = names.fromChat(call.name);
+      // None is an item yet, so each counts ahead past the calls before it: ids stay distinct once released.
       call.callId ??= items.generatedCallId(1 + held.length);
       const heldCall: HeldCall = { callId: call.callId, binding: call.binding, arguments: call.args };
       this.#held.set(heldCall, call);
