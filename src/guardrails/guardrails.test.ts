@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { GuardrailsConfig } from '../config.ts';
 import { parseInputItems } from '../responses/input-items.ts';
 import { compactToolOutput } from '../translate/compact-output.ts';
-import type { HeldCall } from '../translate/stream.ts';
+import type { HeldCall } from '../translate/stream-segments.ts';
 import { callKey, historyFacts, mayChangeState } from './history-facts.ts';
 import { isNonTerminalAnswer } from './intent.ts';
 import { planGuardrails } from './plan.ts';
@@ -35,7 +35,6 @@ const held = (callId: string, args: string, name = 'exec_command'): HeldCall => 
   callId,
   binding: { kind: 'function', name },
   arguments: args,
-  state: undefined,
 });
 
 describe('compactToolOutput', () => {

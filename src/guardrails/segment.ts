@@ -5,8 +5,8 @@
  * mode's answer check comes first (no_tool_exact's exact form, src/modes, handed in by the pipeline). Pure.
  */
 import type { InputItem } from '../responses/input-items.ts';
-import type { HeldCall } from '../translate/stream.ts';
 import { customToolInput } from '../translate/stream-items.ts';
+import type { HeldCall } from '../translate/stream-segments.ts';
 import { callKey } from './history-facts.ts';
 import { isNonTerminalAnswer, NON_TERMINAL_NUDGE } from './intent.ts';
 import type { ResponseGuardrails } from './plan.ts';

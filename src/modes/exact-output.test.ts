@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { INACTIVE_PLAN } from '../guardrails/plan.ts';
 import { decideSegment } from '../guardrails/segment.ts';
-import type { HeldCall } from '../translate/stream.ts';
+import type { HeldCall } from '../translate/stream-segments.ts';
 import {
   decideExactOutput,
   exactMismatchNote,
@@ -63,7 +63,6 @@ describe('exact output', () => {
       callId: 'c1',
       binding: { kind: 'function', name: 'exec_command' },
       arguments: '{}',
-      state: undefined,
     };
     expect(decideExactOutput(segment('OK', [call]), 'OK', false)).toMatchObject({
       kind: 'finish',

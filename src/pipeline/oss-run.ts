@@ -270,8 +270,7 @@ export class OssRun implements ResponseRun {
       names: translation.names,
     };
     // A guardrail re-ask continues a response that already has output; anything else starts it afresh.
-    if (this.translator.hasOutput) this.translator.continueSegment(serving);
-    else this.translator.resetBeforeOutput(serving);
+    this.translator.nextUpstreamCall(serving);
     this.#showReasoningLoss(model, translation.notes);
     return attempt;
   }

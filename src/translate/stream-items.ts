@@ -1,8 +1,8 @@
 /**
  * The pieces of the stream translator that are plain data and pure functions: the state kept per output item, and
- * how an item becomes a Responses output item (tool calls of each kind, usage sums).
+ * how an item becomes a Responses output item (tool calls of each kind).
  */
-import type { OutputItem, ResponseUsage } from '../responses/output.ts';
+import type { OutputItem } from '../responses/output.ts';
 import type { ChatDelta } from '../upstream/chat-types.ts';
 import type { ToolBinding } from './tools.ts';
 
@@ -49,45 +49,6 @@ export const ITEM_PREFIX: Record<ToolBinding['kind'], string> = {
   local_shell: 'lsc',
   tool_search: 'tsc',
 };
-
-/** Tokens of several upstream calls, all added up: what was billed. */
-export function summedUsage(a: ResponseUsage | null, b: ResponseUsage | null): ResponseUsage | null {
-  if (!a || !b) return a ?? b;
-  return {
-    input_tokens: a.input_tokens + b.input_tokens,
-    input_tokens_details: {
-      cached_tokens: a.input_tokens_details.cached_tokens + b.input_tokens_details.cached_tokens,
-    },
-    output_tokens: a.output_tokens + b.output_tokens,
-    output_tokens_details: {
-      reasoning_tokens: a.output_tokens_details.reasoning_tokens + b.output_tokens_details.reasoning_tokens,
-    },
-    total_tokens: a.total_tokens + b.total_tokens,
-  };
-}
-
-/**
- * Usage of a response made of several upstream calls (a guardrail re-asked the model). Codex reads `input_tokens`
- * as the size of the context and `total_tokens` for its compaction threshold, so input is the later call's (which
- * already contains the earlier one's context), while output and reasoning tokens add up.
- */
-export function continuedUsage(
-  earlier: ResponseUsage | null,
-  later: ResponseUsage | null,
-): ResponseUsage | null {
-  if (!earlier || !later) return earlier ?? later;
-  const outputTokens = earlier.output_tokens + later.output_tokens;
-  return {
-    input_tokens: later.input_tokens,
-    input_tokens_details: { cached_tokens: later.input_tokens_details.cached_tokens },
-    output_tokens: outputTokens,
-    output_tokens_details: {
-      reasoning_tokens:
-        earlier.output_tokens_details.reasoning_tokens + later.output_tokens_details.reasoning_tokens,
-    },
-    total_tokens: later.input_tokens + outputTokens,
-  };
-}
 
 export function reasoningDetailsText(details: ChatDelta['reasoning_details']): string {
   if (!Array.isArray(details)) return '';
@@ -190,5 +151,33 @@ export function toolOutputItem(
         execution: 'client',
         arguments: toolSearchArguments(call.args),
       };
+  }
+}
+
+/** An item as the Responses API shows it; `empty` leaves out arguments not streamed yet (output_item.added). */
+export function outputItemOf(
+  item: ItemState,
+  status: 'completed' | 'incomplete' | 'in_progress' = 'completed',
+  empty = false,
+): OutputItem {
+  switch (item.kind) {
+    case 'reasoning':
+      return {
+        type: 'reasoning',
+        id: item.id,
+        summary: [],
+        content: item.text ? [{ type: 'reasoning_text', text: item.text }] : [],
+        encrypted_content: item.sealed,
+      };
+    case 'message':
+      return {
+        type: 'message',
+        id: item.id,
+        role: 'assistant',
+        status,
+        content: [{ type: 'output_text', text: item.text, annotations: [] }],
+      };
+    case 'tool':
+      return toolOutputItem(item, status, empty);
   }
 }

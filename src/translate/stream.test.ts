@@ -5,7 +5,6 @@ import { testCarrier, testTranslator } from '../../test/support/translator.ts';
 import type { ResponseEvent } from '../responses/output.ts';
 import type { ChatChunk } from '../upstream/chat-types.ts';
 import type { StreamTranslatorOptions } from './stream.ts';
-import { customToolInput } from './stream-items.ts';
 
 const carrier = testCarrier;
 const translator = testTranslator;
@@ -73,7 +72,7 @@ describe('ChatToResponsesTranslator', () => {
     t.push(finish('stop'));
     t.push(usage(1000, 10, 4));
     t.segmentEnd();
-    t.continueSegment({ ...t.options, upstreamModel: 'deepseek-v4-flash' });
+    t.nextUpstreamCall({ ...t.options, upstreamModel: 'deepseek-v4-flash' });
     t.push(text('Done.'));
     t.push(finish('stop'));
     t.push(usage(1040, 20, 6));
@@ -350,12 +349,4 @@ describe('ChatToResponsesTranslator', () => {
     const events = [...t.start(), t.heartbeat(), ...t.push(text('a')), t.heartbeat(), ...t.finish()];
     expect(eventViolations(events)).toEqual([]);
   });
-});
-
-describe('customToolInput', () => {
-  it('unwraps {"input": ...}', () => expect(customToolInput('{"input":"x"}')).toBe('x'));
-  it('accepts a single differently named string field', () =>
-    expect(customToolInput('{"patch":"x"}')).toBe('x'));
-  it('takes non-JSON arguments as the raw input', () =>
-    expect(customToolInput('*** Begin Patch')).toBe('*** Begin Patch'));
 });
