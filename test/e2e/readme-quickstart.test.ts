@@ -30,6 +30,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { killOurBridge } from '../cli/daemon-harness.ts';
+import { functionCall } from '../cli/support/loopback-responses.ts';
 import {
   type ChatRequestBody,
   type MockUpstream,
@@ -103,17 +104,6 @@ function sh(command: string, extraEnv: Record<string, string> = {}): Promise<She
 type Item = Record<string, any>;
 
 const inputItems = (request: BackendRequest): Item[] => request.body?.input ?? [];
-
-function functionCall(name: string, args: unknown, namespace: string | undefined, id: string): Item {
-  return {
-    type: 'function_call',
-    id: `fc_${id}`,
-    call_id: `call_${id}`,
-    name,
-    ...(namespace ? { namespace } : {}),
-    arguments: JSON.stringify(args),
-  };
-}
 
 /** Every object in the request body, however deep (tools may be declared in the body or in an input item). */
 function* objectsIn(value: unknown): Generator<Item> {

@@ -4,7 +4,7 @@
  * pass-through requests in the tree, and the history that survives a restart.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -24,13 +24,31 @@ const sockets: Socket[] = [];
 afterEach(async () => {
   for (const socket of sockets.splice(0)) socket.destroy();
   await Promise.all(open.splice(0).map((bridge) => bridge.close()));
-  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+  // closeAllConnections: a stand-in that never answers still holds its request's connection.
+  await Promise.all(
+    servers.splice(0).map((server) => {
+      server.closeAllConnections();
+      return new Promise((resolve) => server.close(resolve));
+    }),
+  );
 });
 
 async function bridge(env: Record<string, string> = {}): Promise<TestBridge> {
   const started = await startTestBridge({ env });
   open.push(started);
   return started;
+}
+
+/** A bridge that passes GPT requests through to a stand-in for OpenAI answering with `handler`. */
+async function bridgeBeforeOpenAI(handler: RequestListener): Promise<TestBridge> {
+  const openai = createServer(handler);
+  servers.push(openai);
+  await new Promise<void>((resolve) => openai.listen(0, '127.0.0.1', resolve));
+  return bridge({
+    GPT_MODEL_STRATEGY: 'openai',
+    OPENAI_API_KEY: 'sk-openai-test',
+    OPENAI_BASE_URL: `http://127.0.0.1:${(openai.address() as AddressInfo).port}/v1`,
+  });
 }
 
 async function login(t: TestBridge): Promise<string> {
@@ -309,19 +327,12 @@ describe('dashboard and request content', () => {
         error: { code: 'invalid_prompt', message: `Your input was flagged: ${prompt}` },
       },
     };
-    const openai = createServer((request, response) => {
+    const t = await bridgeBeforeOpenAI((request, response) => {
       request.resume();
       request.on('end', () => {
         response.writeHead(200, { 'content-type': 'text/event-stream' });
         response.end(`event: response.failed\ndata: ${JSON.stringify(failed)}\n\n`);
       });
-    });
-    servers.push(openai);
-    await new Promise<void>((resolve) => openai.listen(0, '127.0.0.1', resolve));
-    const t = await bridge({
-      GPT_MODEL_STRATEGY: 'openai',
-      OPENAI_API_KEY: 'sk-openai-test',
-      OPENAI_BASE_URL: `http://127.0.0.1:${(openai.address() as AddressInfo).port}/v1`,
     });
     const response = await fetch(`${t.baseUrl}/responses`, {
       method: 'POST',
@@ -432,7 +443,7 @@ describe('GPT pass-through in the dashboard', () => {
       },
     };
     const bytes = `event: response.created\ndata: {"type":"response.created"}\n\nevent: response.completed\ndata: ${JSON.stringify(completed)}\n\n`;
-    const openai = createServer((request, response) => {
+    const t = await bridgeBeforeOpenAI((request, response) => {
       request.resume();
       request.on('end', () => {
         response.writeHead(200, { 'content-type': 'text/event-stream' });
@@ -440,13 +451,6 @@ describe('GPT pass-through in the dashboard', () => {
         response.write(bytes.slice(0, 57));
         setTimeout(() => response.end(bytes.slice(57)), 20);
       });
-    });
-    servers.push(openai);
-    await new Promise<void>((resolve) => openai.listen(0, '127.0.0.1', resolve));
-    const t = await bridge({
-      GPT_MODEL_STRATEGY: 'openai',
-      OPENAI_API_KEY: 'sk-openai-test',
-      OPENAI_BASE_URL: `http://127.0.0.1:${(openai.address() as AddressInfo).port}/v1`,
     });
     const parent = rootThread();
     const response = await fetch(`${t.baseUrl}/responses`, {
@@ -516,16 +520,9 @@ describe('GPT pass-through in the dashboard', () => {
 
   it('ends a pass-through whose client leaves before OpenAI answers as the client leaving', async () => {
     let received = 0;
-    const openai = createServer((request) => {
+    const t = await bridgeBeforeOpenAI((request) => {
       received += 1;
       request.resume(); // never answers
-    });
-    servers.push(openai);
-    await new Promise<void>((resolve) => openai.listen(0, '127.0.0.1', resolve));
-    const t = await bridge({
-      GPT_MODEL_STRATEGY: 'openai',
-      OPENAI_API_KEY: 'sk-openai-test',
-      OPENAI_BASE_URL: `http://127.0.0.1:${(openai.address() as AddressInfo).port}/v1`,
     });
     const thread = rootThread();
     const controller = new AbortController();
@@ -544,13 +541,12 @@ describe('GPT pass-through in the dashboard', () => {
       active: 0,
     });
     expect(t.bridge.dashboard.model.problems()).toEqual([]);
-    openai.closeAllConnections();
   });
 
   it('shows a status OpenAI ends with that it does not know as a failure naming it, escaped', async () => {
     const statuses = ['cancelled', '"><img src=x onerror=alert(1)>'];
     let next = 0;
-    const openai = createServer((request, response) => {
+    const t = await bridgeBeforeOpenAI((request, response) => {
       request.resume();
       request.on('end', () => {
         const status = statuses[next++];
@@ -559,13 +555,6 @@ describe('GPT pass-through in the dashboard', () => {
           `event: response.completed\ndata: ${JSON.stringify({ type: 'response.completed', response: { id: 'resp_x', status, model: 'gpt-5.5', output: [] } })}\n\n`,
         );
       });
-    });
-    servers.push(openai);
-    await new Promise<void>((resolve) => openai.listen(0, '127.0.0.1', resolve));
-    const t = await bridge({
-      GPT_MODEL_STRATEGY: 'openai',
-      OPENAI_API_KEY: 'sk-openai-test',
-      OPENAI_BASE_URL: `http://127.0.0.1:${(openai.address() as AddressInfo).port}/v1`,
     });
     const cookie = await login(t);
     for (const status of statuses) {

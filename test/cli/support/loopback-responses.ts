@@ -34,8 +34,12 @@ export function assistantMessage(text: string): Record<string, unknown> {
   };
 }
 
-export function functionCall(name: string, args: unknown, namespace?: string): Record<string, unknown> {
-  const id = Math.random().toString(36).slice(2);
+export function functionCall(
+  name: string,
+  args: unknown,
+  namespace?: string,
+  id = Math.random().toString(36).slice(2),
+): Record<string, unknown> {
   return {
     type: 'function_call',
     id: `fc_${id}`,
