@@ -6,7 +6,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OTHER_LABEL } from '../bounded-labels.ts';
 import type { ResponseObject } from '../responses/output.ts';
 import type { ReplayRecord } from '../translate/stream.ts';
-import { type BridgeStore, openStore, type StoreOptions, USAGE_OTHER_MODELS_MAX } from './store.ts';
+import {
+  type BridgeStore,
+  openStore,
+  type StoreOptions,
+  USAGE_OTHER_MODELS_MAX,
+  WRITE_BEHIND_MS,
+} from './store.ts';
 
 const DAY = 24 * 3600;
 const OPTIONS: StoreOptions = { ttlSeconds: DAY, maxRows: 1000, maxBytes: 64 * 2 ** 20 };
@@ -388,6 +394,89 @@ describe('state store: usage', () => {
     store.recordUsage('early-model', undefined);
 
     expect(store.usageWindow('early-model').requests).toBe(2);
+  });
+});
+
+/** Rows in the file as another handle sees them (not through the store, which writes its queue before it reads). */
+function rowsOnDisk(): { reasoning: number; toolCalls: number; usageRequests: number } {
+  const raw = new DatabaseSync(dbPath);
+  try {
+    const count = (sql: string) => Number((raw.prepare(sql).get() as { n: number | null }).n ?? 0);
+    return {
+      reasoning: count('SELECT COUNT(*) AS n FROM reasoning'),
+      toolCalls: count('SELECT COUNT(*) AS n FROM tool_calls'),
+      usageRequests: count('SELECT SUM(requests) AS n FROM usage_hourly'),
+    };
+  } finally {
+    raw.close();
+  }
+}
+
+describe('state store: replay and usage rows are written behind', () => {
+  it('queues them, and close() writes what is queued', () => {
+    const store = open();
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
+    store.recordUsage('deepseek-v4-pro', undefined);
+
+    expect(rowsOnDisk()).toEqual({ reasoning: 0, toolCalls: 0, usageRequests: 0 });
+    closeAll();
+    // The item id and both call ids, both calls, one request.
+    expect(rowsOnDisk()).toEqual({ reasoning: 3, toolCalls: 2, usageRequests: 1 });
+  });
+
+  it('writes them on its own within WRITE_BEHIND_MS', async () => {
+    const store = open();
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
+    store.recordUsage('deepseek-v4-pro', undefined);
+
+    await vi.waitFor(() => expect(rowsOnDisk().usageRequests).toBe(1), {
+      timeout: 50 * WRITE_BEHIND_MS,
+      interval: WRITE_BEHIND_MS / 2,
+    });
+    expect(rowsOnDisk()).toEqual({ reasoning: 3, toolCalls: 2, usageRequests: 1 });
+  });
+
+  it('reads as if every write had been made at once', () => {
+    const store = open();
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
+    store.recordUsage('deepseek-v4-pro', undefined);
+
+    expect(store.reasoningByCallId(SCOPE, 'call_ls')).toBe(toolTurn.text);
+    expect(store.usageWindow('deepseek-v4-pro').requests).toBe(1);
+    expect(store.stats().rows).toEqual({ reasoning: 3, tool_calls: 2, responses: 0 });
+  });
+
+  it('reports a queued batch that fails to whoever opened it, and carries on', () => {
+    const errors: unknown[] = [];
+    const store = open({ ...OPTIONS, onWriteError: (error) => errors.push(error) });
+    // A call with no name breaks a NOT NULL column: the whole batch is rolled back.
+    const broken: ReplayRecord = {
+      itemId: '',
+      text: '',
+      callIds: ['call_bad'],
+      calls: [
+        {
+          callId: 'call_bad',
+          binding: { kind: 'function', name: null as unknown as string },
+          arguments: '{}',
+        },
+      ],
+    };
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
+    store.saveReplay(SCOPE, [broken], 'deepseek-v4-pro');
+
+    expect(store.stats().rows).toEqual({ reasoning: 0, tool_calls: 0, responses: 0 });
+    expect(errors).toHaveLength(1);
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
+    expect(store.callByCallId(SCOPE, 'call_ls')?.name).toBe('exec_command');
+  });
+
+  it('writes each at once with writeBehindMs 0', () => {
+    const store = open({ ...OPTIONS, writeBehindMs: 0 });
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
+    store.recordUsage('deepseek-v4-pro', undefined);
+
+    expect(rowsOnDisk()).toEqual({ reasoning: 3, toolCalls: 2, usageRequests: 1 });
   });
 });
 
