@@ -81,7 +81,10 @@ export async function postToUpstream(post: UpstreamPost): Promise<UpstreamBody> 
   }
   return {
     isJson: (headerValue(headers['content-type']) ?? '').includes('application/json'),
-    chunks: body as AsyncIterable<Buffer>,
+    // A reader that stops early (at `[DONE]`) leaves the body to release(): the default iterator would destroy it
+    // on return, which aborts a call whose last bytes are still on their way (and so its connection), and builds an
+    // AbortError with a stack trace on every call even when they are not.
+    chunks: { [Symbol.asyncIterator]: () => body.iterator({ destroyOnReturn: false }) },
     text: () => body.text(),
     release: (complete) => {
       if (!complete) {
