@@ -59,6 +59,9 @@ export interface UpstreamBody {
 type RequestBody = Awaited<ReturnType<typeof request>>['body'];
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** What release() reads of a complete message's rest, and for how long, before it cuts the connection instead. */
+const RELEASE_DRAIN_BYTES = 128 * 1024;
+const RELEASE_DRAIN_MS = 1000;
 
 /** POSTs JSON; resolves with a 2xx body, or throws the mapped error. */
 export async function postToUpstream(post: UpstreamPost): Promise<UpstreamBody> {
@@ -91,7 +94,14 @@ export async function postToUpstream(post: UpstreamPost): Promise<UpstreamBody> 
         body.destroy();
         return;
       }
-      body.dump({ limit: 128 * 1024, signal: AbortSignal.timeout(1000) }).catch(() => body.destroy());
+      // A plain timer, cleared once the rest has arrived (almost always at once): AbortSignal.timeout() cannot be
+      // cleared, so each call left a timer that fired a second later and built a DOMException with a stack trace.
+      const cut = setTimeout(() => body.destroy(), RELEASE_DRAIN_MS);
+      cut.unref();
+      body
+        .dump({ limit: RELEASE_DRAIN_BYTES })
+        .catch(() => body.destroy())
+        .finally(() => clearTimeout(cut));
     },
   };
 }

@@ -136,6 +136,22 @@ describe('openai SDK against the bridge', () => {
     }
   });
 
+  it('cuts the upstream connection when the body still has not ended a second after [DONE]', async () => {
+    const own = await startTestBridge();
+    try {
+      own.upstream.enqueue(stallAfter(1000, 600_000, textReply('done, then silence')));
+      const final = await own.client.responses
+        .stream({ model: 'ocg-deepseek-v4-flash', input: 'x' })
+        .finalResponse();
+      expect(final.output_text).toBe('done, then silence');
+      // The mock stops waiting when the bridge closes the connection, long before its 600 s.
+      await waitFor(() => own.upstream.stats().inFlight === 0);
+      expect(own.upstream.stats()).toMatchObject({ openSockets: 0, totalConnections: 1 });
+    } finally {
+      await own.close();
+    }
+  });
+
   it('keeps text that arrives in many small pieces intact, including multi-byte characters', async () => {
     const text = 'Grüße — 你好 — 👋🏽 done.';
     t.upstream.enqueue(textReply(text, { chunkSize: 1 }));
