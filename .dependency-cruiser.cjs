@@ -8,10 +8,10 @@ const LAYERS = [
   ['cli', 'self-test'], // codex-oss (talks to the bridge over HTTP and files); the bridge's offline self-test
   ['runtime'], // starts the bridge: config -> dependencies -> HTTP server
   ['server'], // HTTP only: routes, auth, Host/Origin, body limit, the SSE responder
-  ['pipeline'], // one request end to end: route, plan, attempts, report
+  ['pipeline', 'dashboard'], // one request end to end: route, plan, attempts, report · the live dashboard
   ['modes'], // subagent task modes: decisions about a turn, as data
   ['guardrails'], // subagent guardrails: decisions about a turn, as data
-  ['state', 'observability'], // SQLite store and secrets; metrics
+  ['state', 'observability', 'observe'], // SQLite store and secrets; metrics; the run observer's event types
   ['translate'], // pure: Responses <-> Chat / Messages, stream events, tools, schemas, reasoning carrier
   ['upstream'], // wire clients and their types, SSE parsing, resilience primitives
   ['responses'], // the Responses API: request and item parsing, output events, SSE framing
@@ -23,6 +23,8 @@ const LAYERS = [
 const ROOT_FILES = 'src/(?!config\\.ts)[^/]+\\.ts$';
 const pathOf = (layer) =>
   layer === 'config' ? '^src/config\\.ts$' : layer === 'base' ? `^${ROOT_FILES}` : `^src/${layer}/`;
+
+const LAYERED = `(${LAYERS.flat().map(pathOf).join('|')})`;
 
 const upward = LAYERS.flatMap((row, index) =>
   row.map((layer) => ({
@@ -52,11 +54,22 @@ module.exports = {
       name: 'no-unlayered-file',
       comment: 'every source file sits in a layer (see LAYERS)',
       severity: 'error',
-      from: {
-        path: '^src/',
-        pathNot: `(${LAYERS.flat().map(pathOf).join('|')})`,
-      },
+      from: { path: '^src/', pathNot: LAYERED },
       to: {},
+    },
+    {
+      name: 'no-unlayered-orphan',
+      comment: 'every source file sits in a layer, also one that imports nothing and that nothing imports',
+      severity: 'error',
+      from: { orphan: true, path: '^src/', pathNot: LAYERED },
+      to: {},
+    },
+    {
+      name: 'no-import-of-unlayered',
+      comment: 'a file outside every layer cannot be imported: it would bypass the layer rules',
+      severity: 'error',
+      from: { path: '^src/' },
+      to: { path: '^src/', pathNot: LAYERED },
     },
     {
       name: 'cli-stays-outside-the-bridge',
@@ -66,7 +79,7 @@ module.exports = {
       severity: 'error',
       from: { path: '^src/cli/' },
       to: {
-        path: '^src/(runtime|server|pipeline|modes|guardrails|translate|upstream|observability|self-test)/',
+        path: '^src/(runtime|server|pipeline|dashboard|observe|modes|guardrails|translate|upstream|observability|self-test)/',
       },
     },
     ...upward,

@@ -14,6 +14,7 @@ export type ChildQuestion =
   | { id: number; type: 'cpu' }
   | { id: number; type: 'limiter' }
   | { id: number; type: 'clock' }
+  | { id: number; type: 'dashboard' }
   | { id: number; type: 'flush' }
   | { id: number; type: 'stop' };
 
@@ -39,6 +40,12 @@ function answer(question: ChildQuestion): unknown {
     case 'clock':
       // Microseconds on the monotonic clock V8's CPU profiler stamps its samples with.
       return Number(process.hrtime.bigint() / 1000n);
+    case 'dashboard':
+      return {
+        subscribers: bridge.dashboard.push.subscribers,
+        messagesSent: bridge.dashboard.push.messagesSent,
+        busyMs: bridge.dashboard.push.busyMs,
+      };
     case 'flush':
     case 'stop':
       return undefined;

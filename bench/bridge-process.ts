@@ -41,6 +41,8 @@ export interface BridgeProcess {
   limiter(): Promise<LimiterStats>;
   /** The child's monotonic clock in microseconds (the time base of its --cpu-prof samples). */
   clock(): Promise<number>;
+  /** The dashboard's push channel: subscribers, messages sent, time spent building them. */
+  dashboard(): Promise<{ subscribers: number; messagesSent: number; busyMs: number }>;
   /** The bridge's JSON log lines so far (one per request). */
   logLines(): Promise<Array<Record<string, unknown>>>;
   stop(): Promise<void>;
@@ -124,6 +126,7 @@ export async function startBridgeProcess(options: BridgeProcessOptions): Promise
     cpu: () => ask<NodeJS.CpuUsage>('cpu'),
     limiter: () => ask<LimiterStats>('limiter'),
     clock: () => ask<number>('clock'),
+    dashboard: () => ask('dashboard'),
     async logLines() {
       await ask('flush');
       return readFileSync(path.join(stateDir, 'bridge.log'), 'utf8')

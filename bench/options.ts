@@ -12,6 +12,7 @@ export const SECTIONS = [
   'burst',
   'big',
   'soak',
+  'dashboard',
 ] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
@@ -35,9 +36,11 @@ export interface BenchSettings {
   burst: { requests: number; plan: PacedPlan; smallQueue: number };
   big: { historyItems: number; targetBytes: number; pureRuns: number; endToEndRuns: number };
   soak: { rounds: number; requestsPerRound: number; inFlight: number };
+  /** Paced streams per round and rounds of each kind (no page / page open), same paced plan as concurrency. */
+  dashboard: { streams: number; rounds: number };
 }
 
-const USAGE = `Usage: node bench/run.ts [--quick] [--profile] [--only=ttfb,after-large,starts,throughput,concurrency,burst,big,soak] [--out=DIR]
+const USAGE = `Usage: node bench/run.ts [--quick] [--profile] [--only=ttfb,after-large,starts,throughput,concurrency,burst,big,soak,dashboard] [--out=DIR]
   --quick    small N everywhere (about 30 s)
   --profile  also run the throughput flood and one paced level with the bridge under --cpu-prof, and summarise
   --only     run only these sections
@@ -113,6 +116,7 @@ export function parseArgs(args: readonly string[], defaultOutDir: string): Bench
     soak: quick
       ? { rounds: 4, requestsPerRound: 250, inFlight: 4 }
       : { rounds: 10, requestsPerRound: 1000, inFlight: 4 },
+    dashboard: quick ? { streams: 100, rounds: 2 } : { streams: 100, rounds: 10 },
   };
 }
 

@@ -10,6 +10,7 @@ import type { BenchResults } from './results.ts';
 import type { BigRequestResult } from './sections/big-request.ts';
 import type { BurstResult } from './sections/burst.ts';
 import type { ConcurrencyLevel, ConcurrencyResult } from './sections/concurrency.ts';
+import { dashboardSection } from './sections/dashboard.ts';
 import type { ProfileResult, ProfileRun } from './sections/profile.ts';
 import type { SoakResult } from './sections/soak.ts';
 import type { ThroughputResult } from './sections/throughput.ts';
@@ -24,7 +25,7 @@ export const TARGETS = {
   soakHeapGrowthMiB: 5,
 } as const;
 
-type Cell = string | number | undefined;
+export type Cell = string | number | undefined;
 
 function cell(value: Cell, digits = 2): string {
   if (value === undefined) return '';
@@ -283,6 +284,7 @@ export function formatReport(results: BenchResults): string {
   if (sections.burst) parts.push(burstSection(sections.burst));
   if (sections.big) parts.push(bigSection(sections.big));
   if (sections.soak) parts.push(soakSection(sections.soak));
+  if (sections.dashboard) parts.push(dashboardSection(sections.dashboard));
   if (sections.profile) parts.push(profileSection(sections.profile));
   if (sections.hotPathProfile) parts.push(hotPathProfileSection(sections.hotPathProfile));
   return `${parts.join('\n\n')}\n`;

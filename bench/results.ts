@@ -10,6 +10,7 @@ import type { AfterLargeResult } from './sections/after-large.ts';
 import type { BigRequestResult } from './sections/big-request.ts';
 import type { BurstResult } from './sections/burst.ts';
 import type { ConcurrencyResult } from './sections/concurrency.ts';
+import type { DashboardResult } from './sections/dashboard.ts';
 import type { ProfileResult } from './sections/profile.ts';
 import type { HotPathProfileResult } from './sections/profile-hot-path.ts';
 import type { SoakResult } from './sections/soak.ts';
@@ -50,6 +51,7 @@ export interface BenchResults {
     profile?: ProfileResult;
     hotPathProfile?: HotPathProfileResult;
     soak?: SoakResult;
+    dashboard?: DashboardResult;
   };
 }
 

@@ -20,6 +20,7 @@ import { runAfterLarge } from './sections/after-large.ts';
 import { runBigRequest } from './sections/big-request.ts';
 import { runBurst } from './sections/burst.ts';
 import { runConcurrency } from './sections/concurrency.ts';
+import { runDashboard } from './sections/dashboard.ts';
 import { runProfile } from './sections/profile.ts';
 import { runHotPathProfile } from './sections/profile-hot-path.ts';
 import { runSoak } from './sections/soak.ts';
@@ -44,6 +45,7 @@ async function runSections(ctx: BenchContext, results: BenchResults): Promise<vo
   if (sections.includes('burst')) results.sections.burst = await runBurst(ctx);
   if (sections.includes('big')) results.sections.big = await runBigRequest(ctx);
   if (sections.includes('soak')) results.sections.soak = await runSoak(ctx);
+  if (sections.includes('dashboard')) results.sections.dashboard = await runDashboard(ctx);
 }
 
 async function main(settings: BenchSettings): Promise<void> {

@@ -241,6 +241,25 @@ class EnvReader {
   }
 }
 
+/**
+ * Variables of the original bridge this one does not honour, with what replaces each. Every other variable of the
+ * original's table is honoured under its name (README "Moving from the original bridge").
+ */
+export const RETIRED_VARIABLES: Readonly<Record<string, string>> = {
+  SSE_CHUNK_SIZE: 'text is streamed in the pieces the upstream sends, never re-chunked',
+  CONTINUATION_DEADLINE_SECONDS:
+    'the final no-tools turn is one more upstream call of the request, bounded by REQUEST_DEADLINE_SECONDS',
+  WRITE_RESULT_MODE:
+    'exact writes are the bounded_write_exact task mode (a codex-oss-handoff block with "writes"; README "Subagent task modes")',
+};
+
+/** One line per retired variable that is set, naming what replaces it; shown when the bridge starts. */
+export function retiredVariableWarnings(env: Env = process.env): string[] {
+  return Object.entries(RETIRED_VARIABLES)
+    .filter(([name]) => env[name]?.trim())
+    .map(([name, replacement]) => `${name} is ignored (a setting of the original bridge): ${replacement}.`);
+}
+
 export const DEFAULT_UPSTREAM_BASE_URL = 'https://opencode.ai/zen/go/v1';
 export const DEFAULT_STATE_DB = path.join('.codex-oss', 'state', 'bridge.sqlite3');
 const MIB = 1024 * 1024;

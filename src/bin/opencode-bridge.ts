@@ -1,11 +1,11 @@
 /**
  * `opencode-bridge`: start the bridge in the foreground. Configuration comes from the environment (README).
  */
-
 import { parseBridgeRunArgs } from '../cli/daemon/bridge-run-args.ts';
-import { ConfigError, loadConfig } from '../config.ts';
+import { ConfigError, loadConfig, retiredVariableWarnings } from '../config.ts';
 import { createLogger } from '../logger.ts';
 import { startBridge } from '../runtime/start.ts';
+import { startupWarnings } from '../runtime/startup-warnings.ts';
 import { runSelfTest } from '../self-test/run-self-test.ts';
 import { withoutCredentials } from '../upstream/upstream-errors.ts';
 import { VERSION } from '../version.ts';
@@ -47,8 +47,15 @@ async function main(): Promise<void> {
     }
     throw error;
   }
+  for (const warning of retiredVariableWarnings())
+    process.stderr.write(`opencode-bridge: warning: ${warning}\n`);
   const logger = createLogger({ level: config.logLevel, path: config.logPath });
   const bridge = await startBridge(config, logger, { instanceId: runArgs.instanceId });
+  // Once it is up, before the first request: one line on stderr (where the log goes too, unless to a file).
+  for (const warning of startupWarnings(config)) {
+    process.stderr.write(`opencode-bridge: warning: ${warning}\n`);
+    if (config.logPath) logger.warn(warning);
+  }
   const upstream = withoutCredentials(config.upstream.baseUrl);
   logger.info({ url: bridge.url, upstream, version: VERSION }, 'bridge listening');
   process.stderr.write(`opencode-bridge ${VERSION} listening on ${bridge.url}/v1 (upstream ${upstream})\n`);

@@ -17,7 +17,7 @@ export interface HistoryFacts {
   answered: AnsweredCall[];
 }
 
-type CallItem = Extract<InputItem, { type: 'function_call' | 'custom_tool_call' }>;
+type CallItem = Extract<InputItem, { type: 'function_call' | 'custom_tool_call' | 'tool_search_call' }>;
 
 function lastUserMessage(items: readonly InputItem[]): number {
   for (let index = items.length - 1; index >= 0; index--) {
@@ -75,10 +75,15 @@ export function historyFacts(items: readonly InputItem[]): HistoryFacts {
   let toolTurns = 0;
   let inTurn = false;
   for (const item of since) {
-    if (item.type === 'function_call' || item.type === 'custom_tool_call') {
+    if (
+      item.type === 'function_call' ||
+      item.type === 'custom_tool_call' ||
+      item.type === 'tool_search_call'
+    ) {
       if (!inTurn) toolTurns += 1;
       inTurn = true;
-      const call = { callId: item.callId, name: item.name, arguments: argumentsOf(item) };
+      const name = item.type === 'tool_search_call' ? 'tool_search' : item.name;
+      const call = { callId: item.callId, name, arguments: argumentsOf(item) };
       // A call that may change state opens a new window: only looking calls after it count as already answered.
       // It is not one itself: polling a running command or re-running a build legitimately repeats.
       if (item.type === 'custom_tool_call' || mayChangeState(call.name, call.arguments)) answered = [];
@@ -91,7 +96,7 @@ export function historyFacts(items: readonly InputItem[]): HistoryFacts {
 }
 
 function argumentsOf(item: CallItem): string {
-  return item.type === 'function_call' ? item.arguments : item.input;
+  return item.type === 'custom_tool_call' ? item.input : item.arguments;
 }
 
 /** Two calls are the same when their tool and their arguments (as parsed JSON, key order ignored) are. */

@@ -119,13 +119,15 @@ describe('model catalog: listing', () => {
     expect(ids).toHaveLength(BUILT_IN_MODELS.length * 2);
   });
 
-  it('describes a listed model with its upstream, family, wire and label', () => {
+  it('describes a listed model with its upstream, family, wire, label, context window and output limit', () => {
     expect(catalog.list().find((model) => model.id === 'ocg-kimi-k2.6')).toEqual({
       id: 'ocg-kimi-k2.6',
       upstreamModel: 'kimi-k2.6',
       family: 'kimi',
       wire: 'chat',
       label: 'Kimi K2.6',
+      contextWindow: 262_144,
+      maxOutputTokens: 65_536,
     });
   });
 

@@ -90,9 +90,13 @@ export interface ResolvedModel {
   profile: ModelProfile;
   /** The model's output limit, where known (the Messages wire requires max_tokens). */
   maxOutputTokens: number;
+  /** The model's context window in tokens, where known; Codex compacts the history by it. */
+  contextWindow: number;
 }
 
 const UNKNOWN_MODEL_MAX_OUTPUT_TOKENS = 32_768;
+/** Conservative, for models the bridge knows nothing special about (MODEL_MAP_JSON, other ocg-* names). */
+export const UNKNOWN_MODEL_CONTEXT_WINDOW = 128_000;
 
 export interface ListedModel {
   id: string;
@@ -100,6 +104,8 @@ export interface ListedModel {
   family: Family;
   wire: Wire;
   label: string;
+  contextWindow: number;
+  maxOutputTokens: number;
 }
 
 export interface ModelCatalog {
@@ -121,8 +127,16 @@ export function createModelCatalog(modelMap: Readonly<Record<string, ModelMapEnt
   function describe(requested: string, upstreamModel: string, override?: ModelMapEntry): ResolvedModel {
     const family = override?.family ?? familyOfUpstreamModel(upstreamModel);
     const wire = override?.wire ?? builtIn.get(upstreamModel)?.wire ?? 'chat';
-    const maxOutputTokens = builtIn.get(upstreamModel)?.maxOutputTokens ?? UNKNOWN_MODEL_MAX_OUTPUT_TOKENS;
-    return { requested, upstreamModel, family, wire, profile: PROFILES[family], maxOutputTokens };
+    const known = builtIn.get(upstreamModel);
+    return {
+      requested,
+      upstreamModel,
+      family,
+      wire,
+      profile: PROFILES[family],
+      maxOutputTokens: known?.maxOutputTokens ?? UNKNOWN_MODEL_MAX_OUTPUT_TOKENS,
+      contextWindow: known?.contextWindow ?? UNKNOWN_MODEL_CONTEXT_WINDOW,
+    };
   }
 
   return {
@@ -147,12 +161,14 @@ export function createModelCatalog(modelMap: Readonly<Record<string, ModelMapEnt
         const resolved = describe(id, entry.upstream, entry);
         listed.push({ id, ...resolved, label: builtIn.get(entry.upstream)?.label ?? entry.upstream });
       }
-      return listed.map(({ id, upstreamModel, family, wire, label }) => ({
+      return listed.map(({ id, upstreamModel, family, wire, label, contextWindow, maxOutputTokens }) => ({
         id,
         upstreamModel,
         family,
         wire,
         label,
+        contextWindow,
+        maxOutputTokens,
       }));
     },
   };

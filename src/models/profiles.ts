@@ -39,7 +39,27 @@ export interface ModelProfile {
   forwardPromptCacheKey: boolean;
   /** Chat request fields for a Responses `reasoning.effort`. */
   effortFields(effort: ReasoningEffort): Record<string, unknown>;
+  /**
+   * The efforts Codex may offer for this family (its model metadata): one per distinct thing `effortFields`
+   * does, so no two levels behave the same upstream. `defaultReasoningLevel` is what Codex sends when the user
+   * chose none.
+   */
+  reasoningLevels: readonly ReasoningLevel[];
+  defaultReasoningLevel: ReasoningEffort;
 }
+
+export interface ReasoningLevel {
+  effort: ReasoningEffort;
+  description: string;
+}
+
+const THINKING_OFF: ReasoningLevel = { effort: 'none', description: 'Thinking off: fastest, no reasoning' };
+
+/** Families whose only knob is thinking on or off; `medium` stands for "on". */
+export const THINKING_TOGGLE_LEVELS: readonly ReasoningLevel[] = [
+  THINKING_OFF,
+  { effort: 'medium', description: 'Thinking on' },
+];
 
 const thinkingDisabled = { thinking: { type: 'disabled' } };
 
@@ -77,6 +97,12 @@ const base: ModelProfile = {
   requiresAssistantContent: false,
   forwardPromptCacheKey: true,
   effortFields: (effort) => ({ reasoning_effort: effort }),
+  reasoningLevels: [
+    { effort: 'low', description: 'Less thinking: faster and cheaper' },
+    { effort: 'medium', description: 'Balanced thinking for everyday tasks' },
+    { effort: 'high', description: 'More thinking for hard problems' },
+  ],
+  defaultReasoningLevel: 'medium',
 };
 
 export const PROFILES: Readonly<Record<Family, ModelProfile>> = {
@@ -93,6 +119,16 @@ export const PROFILES: Readonly<Record<Family, ModelProfile>> = {
     requiresAssistantContent: true,
     forwardPromptCacheKey: false,
     effortFields: deepseekEffort,
+    // `xhigh` rather than `max`: Codex versions before 0.169 reject an effort they do not know, and with it the
+    // whole model list.
+    reasoningLevels: [
+      THINKING_OFF,
+      { effort: 'low', description: 'Light thinking (DeepSeek reasoning_effort low)' },
+      { effort: 'high', description: 'Deep thinking (DeepSeek reasoning_effort high)' },
+      { effort: 'xhigh', description: 'Maximum thinking (DeepSeek reasoning_effort max)' },
+    ],
+    // What Codex's usual `medium` maps to.
+    defaultReasoningLevel: 'high',
   },
   kimi: {
     ...base,
@@ -106,6 +142,8 @@ export const PROFILES: Readonly<Record<Family, ModelProfile>> = {
     responseFormat: 'json_object',
     forwardPromptCacheKey: false,
     effortFields: thinkingToggleOnly,
+    reasoningLevels: THINKING_TOGGLE_LEVELS,
+    defaultReasoningLevel: 'medium',
   },
   glm: {
     ...base,
@@ -117,6 +155,8 @@ export const PROFILES: Readonly<Record<Family, ModelProfile>> = {
     responseFormat: 'json_object',
     forwardPromptCacheKey: false,
     effortFields: thinkingToggleOnly,
+    reasoningLevels: THINKING_TOGGLE_LEVELS,
+    defaultReasoningLevel: 'medium',
   },
   qwen: {
     ...base,
@@ -124,6 +164,8 @@ export const PROFILES: Readonly<Record<Family, ModelProfile>> = {
     replay: { into: 'reasoning_content', scope: 'all', placeholder: null },
     forwardPromptCacheKey: false,
     effortFields: (effort) => (effort === 'none' ? { enable_thinking: false } : {}),
+    reasoningLevels: THINKING_TOGGLE_LEVELS,
+    defaultReasoningLevel: 'medium',
   },
   minimax: {
     ...base,
@@ -134,6 +176,9 @@ export const PROFILES: Readonly<Record<Family, ModelProfile>> = {
     acceptsImages: false,
     forwardPromptCacheKey: false,
     effortFields: () => ({}),
+    // No effort knob on the Chat wire; over Messages (its default wire) thinking can be switched off.
+    reasoningLevels: [{ effort: 'medium', description: 'Thinking on (always, on the Chat wire)' }],
+    defaultReasoningLevel: 'medium',
   },
 };
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { doneItems, eventViolations } from '../../test/support/event-invariants.ts';
-import { echoOf } from '../pipeline/oss-run.ts';
+import { echoOf } from '../responses/echo.ts';
 import { bridgeTurnEvents } from './bridge-turn.ts';
 
 const frame = {

@@ -5,6 +5,8 @@
  * one terminal event), with `usage: null` (no tokens were spent, none are invented) and a Response `model` and
  * `metadata` that say the bridge wrote it.
  */
+
+import type { ResponseEcho } from '../responses/echo.ts';
 import type {
   ItemStatus,
   OutputItem,
@@ -13,7 +15,6 @@ import type {
   ResponseObject,
   ResponseStatus,
 } from '../responses/output.ts';
-import type { ResponseEcho } from '../translate/stream.ts';
 
 export type BridgeToolCall =
   | { type: 'function_call'; callId: string; name: string; arguments: string }

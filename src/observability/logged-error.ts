@@ -29,19 +29,31 @@ export function loggedError(error: BridgeError, options: LoggedErrorOptions): Lo
     type: upstream.type?.slice(0, MAX_FIELD_CHARS),
     code: upstream.code?.slice(0, MAX_FIELD_CHARS),
   };
-  if (options.logBodies || upstream.text.length === 0)
-    return { code: error.code, message: error.message, upstream: fields };
+  if (options.logBodies) return { code: error.code, message: error.message, upstream: fields };
   return {
     code: error.code,
-    message: error.message.split(upstream.text).join(redacted(upstream.text, options)),
+    message: redactUpstreamWords(error.message, upstream.text, options.request),
     upstream: fields,
   };
 }
 
+/**
+ * `message` as a log line shows it without PROXY_LOG_BODIES=1: the upstream's words in it (`upstreamText`)
+ * redacted, the bridge's own words whole. Also what the dashboard shows and keeps of an error (src/dashboard/).
+ */
+export function redactUpstreamWords(
+  message: string,
+  upstreamText: string,
+  request: readonly unknown[],
+): string {
+  if (upstreamText.length === 0) return message;
+  return message.split(upstreamText).join(redacted(upstreamText, request));
+}
+
 /** The upstream's text as the log shows it; all of it hidden should the redaction itself fail. */
-function redacted(text: string, options: LoggedErrorOptions): string {
+function redacted(text: string, request: readonly unknown[]): string {
   try {
-    return redactUpstreamText(text, requestTexts(options.request));
+    return redactUpstreamText(text, requestTexts(request));
   } catch {
     return REDACTED;
   }

@@ -45,6 +45,8 @@ export class BridgeMetrics {
   readonly clientDisconnects: ModelCounter<'model'>;
   readonly activeStreams: Gauge;
   readonly #models: BoundedLabels;
+  readonly passthroughRequests: ModelCounter<'model' | 'target' | 'status' | 'outcome'>;
+  readonly passthroughDuration: ModelHistogram<'model' | 'target'>;
 
   /** `knownModels`: the catalog's ids and upstream names, which always keep their own series. */
   constructor(live: LiveState, knownModels: readonly string[] = []) {
@@ -127,6 +129,23 @@ export class BridgeMetrics {
       help: 'SSE responses currently open to clients.',
       registers,
     });
+    this.passthroughRequests = counter(
+      new Counter({
+        name: `${PREFIX}passthrough_requests_total`,
+        help: 'GPT requests passed through to OpenAI or ChatGPT, by model, target, HTTP status and outcome.',
+        labelNames: ['model', 'target', 'status', 'outcome'],
+        registers,
+      }),
+    );
+    this.passthroughDuration = histogram(
+      new Histogram({
+        name: `${PREFIX}passthrough_duration_seconds`,
+        help: 'Duration of GPT pass-through requests, until the last byte of the reply.',
+        labelNames: ['model', 'target'],
+        buckets: [0.1, 0.5, 1, 2, 5, 10, 30, 60, 120, 240, 600],
+        registers,
+      }),
+    );
     new Gauge({
       name: `${PREFIX}circuit_breaker_state`,
       help: 'Circuit breaker per upstream model: 0 closed, 1 half-open, 2 open.',

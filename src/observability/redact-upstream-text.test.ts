@@ -86,6 +86,14 @@ describe('redactUpstreamText', () => {
     ]);
     expect(redacted).toBe(`rejected:${REDACTED}`);
   });
+
+  // Before each found window left the lookup, this took about 45 s per MiB (every request position re-checked all
+  // of the text's identical windows): it froze the event loop. Now one pass; a regression shows as a timeout.
+  it('redacts an echo of repetitive text (indentation, padding) in one pass over the request', () => {
+    const indentation = ' '.repeat(4 * 2 ** 20);
+    const redacted = redactUpstreamText(`Invalid value: '${' '.repeat(280)}'`, [indentation]);
+    expect(redacted).toBe(`Invalid value: '${REDACTED}'`);
+  });
 });
 
 describe('requestTexts', () => {
@@ -107,6 +115,14 @@ describe('requestTexts', () => {
 
   it('walks an array longer than a call may take arguments', () => {
     expect(requestTexts([Array.from({ length: 1_000_000 }, () => 'x')])).toHaveLength(1_000_000);
+  });
+
+  it('reads an object reached by two paths once (the input is also the start of the full input)', () => {
+    const input = [{ role: 'user', content: 'the same prompt' }];
+    expect(requestTexts([input, { input, instructions: 'be brief' }])).toEqual([
+      'be brief',
+      'the same prompt',
+    ]);
   });
 
   it('walks input nested far deeper than the call stack allows', () => {

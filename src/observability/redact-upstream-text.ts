@@ -41,18 +41,26 @@ export function redactUpstreamText(text: string, requestTexts: readonly string[]
   return render(kept, hidden) + (cut > 0 ? ` [${cut} more chars]` : '');
 }
 
-/** Every string in the request's values (input, instructions, tools…), found without recursion (input may nest deep). */
+/**
+ * Every string in the request's values (input, instructions, tools…), found without recursion (input may nest deep),
+ * each object once (the request's input is also the start of the full input: it is read once).
+ */
 export function requestTexts(values: readonly unknown[]): string[] {
   const texts: string[] = [];
   const pending: unknown[] = [...values];
+  const seen = new Set<object>();
   while (pending.length > 0) {
     const value = pending.pop();
     if (typeof value === 'string') {
       if (value.length > 0) texts.push(value);
-    } else if (Array.isArray(value)) {
+      continue;
+    }
+    if (typeof value !== 'object' || value === null || seen.has(value)) continue;
+    seen.add(value);
+    if (Array.isArray(value)) {
       // One by one: spreading a huge array into push() overflows the argument limit.
       for (const item of value) pending.push(item);
-    } else if (typeof value === 'object' && value !== null) {
+    } else {
       for (const [key, entry] of Object.entries(value)) if (!SKIPPED_KEYS.has(key)) pending.push(entry);
     }
   }
@@ -80,20 +88,27 @@ function hide(hidden: Uint8Array, from: number, to: number): void {
 /**
  * Marks every SHARED_RUN_CHARS-long window of `text` that occurs in a request text: a rolling hash over the request
  * (one pass, no substring per position) looked up among the windows of the short `text`, confirmed by comparison.
- * A request text shorter than a window (a one-line prompt) is looked for whole, as a word.
+ * A window found once is done: it leaves the lookup, and the scan stops when none is left, so a repetitive request
+ * (indented code, padding) costs one pass like any other. A request text shorter than a window (a one-line prompt)
+ * is looked for whole, as a word.
  */
 function hideSharedRuns(text: string, requestTexts: readonly string[], hidden: Uint8Array): void {
   const size = SHARED_RUN_CHARS;
   if (text.length < size) return;
+  const windows: string[] = [];
   const starts = new Map<number, number[]>();
   const filter = new Uint8Array(FILTER_SIZE);
   let hash = hashOf(text, size);
   for (let start = 0; ; start++) {
-    starts.set(hash, [...(starts.get(hash) ?? []), start]);
+    windows.push(text.slice(start, start + size));
+    const sameHash = starts.get(hash);
+    if (sameHash) sameHash.push(start);
+    else starts.set(hash, [start]);
     filter[hash & FILTER_MASK] = 1;
     if (start + size >= text.length) break;
     hash = rolled(hash, text.charCodeAt(start), text.charCodeAt(start + size));
   }
+  let unfound = windows.length;
   for (const source of requestTexts) {
     if (source.length < size) {
       hideWord(text, source, hidden);
@@ -101,16 +116,34 @@ function hideSharedRuns(text: string, requestTexts: readonly string[], hidden: U
     }
     // The hot loop of the whole module: plain integer arithmetic and one typed-array read per request char.
     let rolling = hashOf(source, size);
-    for (let start = 0; ; start++) {
+    for (let start = 0; unfound > 0; start++) {
       if (filter[rolling & FILTER_MASK] === 1) {
-        for (const at of starts.get(rolling) ?? []) {
-          if (source.startsWith(text.slice(at, at + size), start)) hide(hidden, at, at + size);
-        }
+        const candidates = starts.get(rolling);
+        if (candidates) unfound -= hideFound(candidates, windows, source, start, hidden);
       }
       if (start + size >= source.length) break;
       rolling = rolled(rolling, source.charCodeAt(start), source.charCodeAt(start + size));
     }
   }
+}
+
+/** Hides the candidate windows that `source` has at `start`, drops them from the candidates, and counts them. */
+function hideFound(
+  candidates: number[],
+  windows: readonly string[],
+  source: string,
+  start: number,
+  hidden: Uint8Array,
+): number {
+  let found = 0;
+  for (let index = candidates.length - 1; index >= 0; index--) {
+    const at = candidates[index] as number;
+    if (!source.startsWith(windows[at] as string, start)) continue;
+    hide(hidden, at, at + SHARED_RUN_CHARS);
+    candidates.splice(index, 1);
+    found += 1;
+  }
+  return found;
 }
 
 const BASE = 31;

@@ -2,6 +2,7 @@ import type { Config } from '../config.ts';
 import type { Logger } from '../logger.ts';
 import type { ModelCatalog } from '../models/catalog.ts';
 import type { BridgeMetrics } from '../observability/metrics.ts';
+import type { RunObserver } from '../observe/run-observer.ts';
 import type { BridgeStore } from '../state/store.ts';
 import type { ReasoningCarrier } from '../translate/reasoning-carrier.ts';
 import type { UpstreamClientOptions } from '../upstream/chat-client.ts';
@@ -19,6 +20,8 @@ export interface BridgeDeps {
   limiter: ConcurrencyLimiter;
   breakers: BreakerRegistry;
   metrics: BridgeMetrics;
+  /** Told about every request's life (the dashboard, src/dashboard/). */
+  observer: RunObserver;
   /** Aborted when the bridge stops for good (a drain's deadline passed): open streams end with response.failed. */
   shutdown?: AbortSignal;
   /** Which run of the bridge this is (GET /health reports both, so `codex-oss` can tell its bridge from others). */

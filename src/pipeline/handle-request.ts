@@ -4,15 +4,18 @@
  * guardrails and the subagent task mode, and returns either a finished answer or the run that streams one. The
  * HTTP layer (src/server) only reads the body before and writes the answer after.
  */
-import { invalidRequest } from '../errors.ts';
+import { asBridgeError, invalidRequest } from '../errors.ts';
 import { isSubagentRequest, planGuardrails } from '../guardrails/plan.ts';
 import { planMode } from '../modes/plan-mode.ts';
+import type { RunWatch } from '../observe/run-observer.ts';
 import { parseInputItems } from '../responses/input-items.ts';
-import { parseResponsesRequest } from '../responses/request.ts';
+import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
 import type { BridgeDeps } from './deps.ts';
 import { passThroughToOpenAI } from './openai-passthrough.ts';
 import { OssRun } from './oss-run.ts';
+import { watchPassThrough } from './passthrough-watch.ts';
 import { routeModel } from './route-model.ts';
+import { endOfError, redactingEnds, routeDecision, runStart } from './run-events.ts';
 import { serveBridgeTurn } from './serve-bridge-turn.ts';
 import { conversationSessionId } from './session.ts';
 import { fullInput } from './stored-conversation.ts';
@@ -44,13 +47,52 @@ function parseJsonBody(text: string): unknown {
 }
 
 export function handleResponsesCall(deps: BridgeDeps, call: ResponsesCall): ResponsesOutcome {
+  const header = (name: string) => call.incoming.headers.get(name) ?? undefined;
+  let request: ResponsesRequest | undefined;
+  let watch: RunWatch | undefined;
+  try {
+    request = parseResponsesRequest(parseJsonBody(call.rawBody));
+    // What the observers (the dashboard) see of this request, from here to its end (the first end reported wins).
+    watch = deps.observer.onStart(runStart(request, call.requestId, header));
+    return planResponse(deps, call, request, watch);
+  } catch (error) {
+    // Refused before a run, a bridge turn or the pass-through took it (bad JSON or input, unknown model, invalid
+    // handoff): those write their own log line; this one gets it here.
+    watch?.onEnd(endOfError(error));
+    const refusal = asBridgeError(error);
+    deps.logger.warn(
+      {
+        requestId: call.requestId,
+        model: request?.model,
+        status: refusal.status,
+        error: { code: refusal.code },
+      },
+      'request refused',
+    );
+    throw error;
+  }
+}
+
+function planResponse(
+  deps: BridgeDeps,
+  call: ResponsesCall,
+  request: ResponsesRequest,
+  watch: RunWatch,
+): ResponsesOutcome {
   const { incoming, rawBody, requestId } = call;
   const header = (name: string) => incoming.headers.get(name) ?? undefined;
-  const request = parseResponsesRequest(parseJsonBody(rawBody));
   const subagent = isSubagentRequest(header);
   const route = routeModel(request.model, deps.catalog, deps.config.gpt, subagent);
-  if (route.kind === 'openai')
-    return { kind: 'answered', response: passThroughToOpenAI(deps.config.gpt, incoming, rawBody) };
+  const routed = routeDecision(request.model, route);
+  if (routed) watch.onDecision(routed);
+  if (route.kind === 'openai') {
+    const response = passThroughToOpenAI(deps, incoming, rawBody, {
+      requestId,
+      model: request.model,
+      subagent,
+    });
+    return { kind: 'answered', response: watchPassThrough(watch, request, response, incoming.signal) };
+  }
   const rawInput = fullInput(deps.store, request);
   if (rawInput.length === 0)
     throw invalidRequest("Invalid value for 'input': it must not be empty.", 'input');
@@ -63,9 +105,12 @@ export function handleResponsesCall(deps: BridgeDeps, call: ResponsesCall): Resp
   if (mode.kind === 'bridge_turn')
     return {
       kind: 'answered',
-      response: serveBridgeTurn(deps, mode, { request, rawInput, requestId, model: route.model }),
+      response: serveBridgeTurn(deps, mode, { request, rawInput, requestId, model: route.model, watch }),
     };
   const turn = mode.kind === 'model' ? mode : { guardrails, request, items };
+  const ran: { run?: OssRun } = {};
+  // The values its log line redacts upstream words against (src/pipeline/oss-run.ts): the dashboard does the same.
+  const runWatch = redactingEnds(watch, () => ran.run?.error, [rawInput, turn.request]);
   const run = new OssRun(deps, {
     guardrails: turn.guardrails,
     request: turn.request,
@@ -76,7 +121,9 @@ export function handleResponsesCall(deps: BridgeDeps, call: ResponsesCall): Resp
     aliasedFrom: route.aliasedFrom,
     sessionId,
     requestId,
+    watch: runWatch,
   });
+  ran.run = run;
   run.abortWhen(incoming.signal);
   return { kind: 'run', run, stream: request.stream === true };
 }

@@ -3,14 +3,15 @@
  * or the Response object for a non-streaming request; stored when the request asks for it, counted in the metrics
  * under the bridge's name, and one log line saying what the bridge did.
  */
-
 import type { ResolvedModel } from '../models/catalog.ts';
 import { bridgeTurnEvents } from '../modes/bridge-turn.ts';
 import type { ModePlan } from '../modes/plan-mode.ts';
+import type { RunWatch } from '../observe/run-observer.ts';
+import { echoOf, newResponseId } from '../responses/echo.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
 import { formatSseEvents, SSE_HEADERS } from '../responses/sse.ts';
 import type { BridgeDeps } from './deps.ts';
-import { echoOf, newResponseId } from './oss-run.ts';
+import { endOfResponse } from './run-events.ts';
 import { ownInput } from './stored-conversation.ts';
 
 export interface BridgeTurnContext {
@@ -18,6 +19,7 @@ export interface BridgeTurnContext {
   rawInput: unknown[];
   requestId: string;
   model: ResolvedModel;
+  watch: RunWatch;
 }
 
 export function serveBridgeTurn(
@@ -51,6 +53,8 @@ export function serveBridgeTurn(
     },
     'bridge turn (no model called)',
   );
+  for (const text of plan.info.decisions) context.watch.onDecision({ source: 'mode', text });
+  context.watch.onEnd(endOfResponse(response, plan.turn.model, undefined, false, null));
   if (request.stream !== true) return Response.json(response);
   return new Response(formatSseEvents(events), {
     status: 200,

@@ -5,6 +5,7 @@
  */
 import { asBridgeError, BridgeError } from '../errors.ts';
 import type { ResolvedModel } from '../models/catalog.ts';
+import type { RunWatch } from '../observe/run-observer.ts';
 import { type OpenedChatStream, UpstreamStreamError } from '../upstream/chat-client.ts';
 import type { ChatChunk } from '../upstream/chat-types.ts';
 import type { Slot } from '../upstream/resilience/limiter.ts';
@@ -32,6 +33,7 @@ export class UpstreamAttempt {
   readonly #abort = new AbortController();
   readonly #timers: NodeJS.Timeout[] = [];
   readonly #unlink: () => void;
+  readonly #watch: RunWatch;
   #slot: Slot | undefined;
   #opened: OpenedChatStream | undefined;
   #idle: NodeJS.Timeout | undefined;
@@ -47,8 +49,10 @@ export class UpstreamAttempt {
     sessionId: string,
     runSignal: AbortSignal,
     deadlineAt: number,
+    watch: RunWatch,
   ) {
     this.#deps = deps;
+    this.#watch = watch;
     this.model = model;
     this.translation = translation;
     this.#sessionId = sessionId;
@@ -77,7 +81,9 @@ export class UpstreamAttempt {
   async open(): Promise<void> {
     const { limiter, config } = this.#deps;
     const { timeouts } = config.resilience;
+    this.#watch.onState({ phase: 'queued', model: this.model.upstreamModel, at: Date.now() });
     this.#slot = await limiter.acquire(this.model.upstreamModel, this.#abort.signal);
+    this.#watch.onState({ phase: 'waiting_upstream', model: this.model.upstreamModel, at: Date.now() });
     this.#timer(timeouts.upstreamSeconds * 1000, () =>
       timeoutError(
         'upstream_timeout',

@@ -244,6 +244,40 @@ describe('parseInputItems: tool calls and outputs', () => {
   });
 });
 
+describe("parseInputItems: Codex's tool search", () => {
+  it('reads a client-run tool_search_call and its output, as Codex 0.169 sends them', () => {
+    const items = parseInputItems(readCodexRequest('tool_search-01').body.input as unknown[]);
+    expect(items.at(-2)).toEqual({
+      type: 'tool_search_call',
+      callId: 'ts_1',
+      arguments: '{"query":"spawn agent","limit":8}',
+    });
+    expect(items.at(-1)).toMatchObject({
+      type: 'tool_search_output',
+      callId: 'ts_1',
+      tools: [expect.objectContaining({ type: 'namespace', name: 'multi_agent_v1' })],
+    });
+  });
+
+  it('drops a search OpenAI servers ran, which no other model can use', () => {
+    expect(
+      parseOne({
+        type: 'tool_search_output',
+        call_id: 's',
+        status: 'completed',
+        execution: 'server',
+        tools: [],
+      }),
+    ).toMatchObject({ type: 'dropped', reason: expect.stringContaining('OpenAI servers') });
+  });
+
+  it('refuses a tool_search_output whose tools are not a list', () => {
+    expect(
+      rejection([{ type: 'tool_search_output', call_id: 's', execution: 'client', tools: 'x' }]).message,
+    ).toContain('input[0].tools');
+  });
+});
+
 describe('parseInputItems: agent messages', () => {
   it('turns a readable agent message into a user message', () => {
     const item = { type: 'agent_message', content: [{ type: 'input_text', text: 'Review src/config.ts' }] };
@@ -289,6 +323,14 @@ describe('parseInputItems: items it cannot translate', () => {
     expect(parseOne({ type: 'hologram', id: 'x' })).toEqual({
       type: 'dropped',
       originalType: 'hologram',
+      reason: 'unknown input item type',
+    });
+  });
+
+  it.each(['constructor', 'toString', '__proto__'])('drops an item typed %s as unknown', (type) => {
+    expect(parseOne({ type })).toEqual({
+      type: 'dropped',
+      originalType: type,
       reason: 'unknown input item type',
     });
   });
@@ -348,5 +390,35 @@ describe('parseInputItems: wrong field types', () => {
     ]);
 
     expect(error.param).toBe('input[0].output[0].text');
+  });
+
+  it.each([
+    ['an object that cannot become a string', { toString: 1 }],
+    ['a number', 7],
+    ['null', null],
+  ])('refuses an item whose type is %s, naming its path', (_label, type) => {
+    const error = rejection([userText, { type, role: 'user', content: 'x' }]);
+
+    expect(error).toMatchObject({ status: 400, param: 'input[1].type' });
+    expect(error.message).toContain('expected a string');
+  });
+
+  it('refuses a content part whose type is not a string, naming its path', () => {
+    const error = rejection([{ role: 'user', content: [{ type: { toString: 1 }, text: 'x' }] }]);
+
+    expect(error).toMatchObject({ status: 400, param: 'input[0].content[0].type' });
+  });
+
+  it.each([
+    ['a tool that is null', [null], 'input[0].tools.0'],
+    ['a tool without a type', [{ name: 'x' }], 'input[0].tools.0.type'],
+    [
+      'a namespace holding null',
+      [{ type: 'namespace', name: 'n', tools: [null] }],
+      'input[0].tools.0.tools.0',
+    ],
+    ['tools that are not a list', 'shell', 'input[0].tools'],
+  ])('refuses additional tools with %s, naming its path', (_label, tools, param) => {
+    expect(rejection([{ type: 'additional_tools', tools }])).toMatchObject({ status: 400, param });
   });
 });

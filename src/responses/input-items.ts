@@ -4,6 +4,7 @@
  * into an explicit `dropped` item with the reason, so nothing is silently lost and nothing is dumped as JSON.
  */
 import { invalidRequest } from '../errors.ts';
+import { parseTools, type ResponsesTool } from './request.ts';
 
 export type MessageRole = 'user' | 'assistant' | 'system' | 'developer';
 
@@ -24,7 +25,11 @@ export type InputItem =
   | { type: 'custom_tool_call'; callId: string; name: string; namespace: string | undefined; input: string }
   | { type: 'local_shell_call'; callId: string; action: unknown }
   | { type: 'tool_output'; callId: string; output: ContentPart[] }
-  | { type: 'additional_tools'; tools: unknown[] }
+  /** Codex's client-run tool search: the model asked for deferred tools (arguments as a JSON string). */
+  | { type: 'tool_search_call'; callId: string; arguments: string }
+  /** What Codex's search found: tool definitions the model may call from now on. */
+  | { type: 'tool_search_output'; callId: string; tools: ResponsesTool[] }
+  | { type: 'additional_tools'; tools: ResponsesTool[] }
   | { type: 'dropped'; originalType: string; reason: string };
 
 type Json = Record<string, unknown>;
@@ -46,10 +51,18 @@ function optionalString(item: Json, key: string): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
+/** The `type` of an item or part: a string, or absent; anything else (an object, a number) is a 400. */
+function typeOf(value: Json, path: string): string | undefined {
+  const type = value.type;
+  if (type === undefined || typeof type === 'string') return type;
+  throw invalidRequest(`Invalid value for '${path}.type': expected a string.`, `${path}.type`);
+}
+
 function parseContentPart(part: unknown, path: string): ContentPart | undefined {
   if (typeof part === 'string') return { type: 'text', text: part };
   if (!isObject(part)) throw invalidRequest(`Invalid content part at '${path}': expected an object.`, path);
-  switch (part.type) {
+  const type = typeOf(part, path);
+  switch (type) {
     case 'input_text':
     case 'output_text':
     case 'text':
@@ -74,7 +87,7 @@ function parseContentPart(part: unknown, path: string): ContentPart | undefined 
       return { type: 'file', filename: optionalString(part, 'filename') };
     default:
       throw invalidRequest(
-        `Unsupported content part type '${String(part.type)}' at '${path}'.`,
+        `Unsupported content part type '${type ?? '(none)'}' at '${path}'.`,
         `${path}.type`,
       );
   }
@@ -158,6 +171,32 @@ function parseAgentMessage(item: Json, path: string): InputItem {
   return { type: 'message', role: 'user', content: [{ type: 'text', text: readable }] };
 }
 
+/**
+ * Codex runs `tool_search` itself (`execution: "client"`) and sends the call and its result back in the history
+ * (codex-rs/protocol `ResponseItem::ToolSearchCall` / `ToolSearchOutput`): the call's `arguments` is a JSON object,
+ * the output's `tools` the definitions found (docs/codex-client.md#tool_search). A search OpenAI's servers ran has
+ * no call id and nothing an open model can use.
+ */
+function parseToolSearchItem(item: Json, path: string): InputItem {
+  const callId = optionalString(item, 'call_id');
+  if (callId === undefined || item.execution === 'server') {
+    return {
+      type: 'dropped',
+      originalType: String(item.type),
+      reason: 'a tool search run on OpenAI servers cannot be replayed to another model',
+    };
+  }
+  if (item.type === 'tool_search_call') {
+    const args = item.arguments;
+    return {
+      type: 'tool_search_call',
+      callId,
+      arguments: typeof args === 'string' ? args : JSON.stringify(args ?? {}),
+    };
+  }
+  return { type: 'tool_search_output', callId, tools: parseTools(item.tools, `${path}.tools`) };
+}
+
 function looksEncrypted(payload: string): boolean {
   return /^gAAAAA/.test(payload) || (/^[A-Za-z0-9+/_=-]{64,}$/.test(payload) && !/\s/.test(payload));
 }
@@ -172,8 +211,6 @@ const DROPPED_TYPES: Readonly<Record<string, string>> = {
   compaction: 'OpenAI-encrypted compaction summaries are unreadable to other models',
   compaction_trigger: 'compaction triggers only concern OpenAI models',
   item_reference: 'item references need OpenAI server-side state',
-  tool_search_call: 'tool_search is not offered to Chat Completions models',
-  tool_search_output: 'tool_search is not offered to Chat Completions models',
   mcp_list_tools: 'hosted MCP tools are not offered to Chat Completions models',
   mcp_call: 'hosted MCP tools are not offered to Chat Completions models',
   mcp_approval_request: 'hosted MCP tools are not offered to Chat Completions models',
@@ -182,7 +219,7 @@ const DROPPED_TYPES: Readonly<Record<string, string>> = {
 
 function parseItem(raw: unknown, path: string): InputItem {
   if (!isObject(raw)) throw invalidRequest(`Invalid input item at '${path}': expected an object.`, path);
-  const type = raw.type ?? (raw.role !== undefined ? 'message' : undefined);
+  const type = typeOf(raw, path) ?? (raw.role !== undefined ? 'message' : undefined);
   switch (type) {
     case 'message':
       return parseMessage(raw, path);
@@ -217,14 +254,17 @@ function parseItem(raw: unknown, path: string): InputItem {
       return parseToolOutput(raw, path, typeof raw.call_id === 'string' ? 'call_id' : 'id');
     case 'agent_message':
       return parseAgentMessage(raw, path);
+    case 'tool_search_call':
+    case 'tool_search_output':
+      return parseToolSearchItem(raw, path);
     case 'additional_tools':
-      return { type: 'additional_tools', tools: Array.isArray(raw.tools) ? raw.tools : [] };
+      return { type: 'additional_tools', tools: parseTools(raw.tools ?? [], `${path}.tools`) };
     default: {
-      const name = String(type);
+      const name = type ?? '(none)';
       return {
         type: 'dropped',
         originalType: name,
-        reason: DROPPED_TYPES[name] ?? 'unknown input item type',
+        reason: (Object.hasOwn(DROPPED_TYPES, name) && DROPPED_TYPES[name]) || 'unknown input item type',
       };
     }
   }

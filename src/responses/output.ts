@@ -40,6 +40,15 @@ export type OutputItem =
       namespace?: string;
     }
   | {
+      /** Codex runs the search and sends the result back as a `tool_search_output` input item. */
+      type: 'tool_search_call';
+      id: string;
+      call_id: string;
+      status: ItemStatus;
+      execution: 'client';
+      arguments: Record<string, unknown>;
+    }
+  | {
       type: 'local_shell_call';
       id: string;
       call_id: string;

@@ -4,8 +4,23 @@
  */
 import { z } from 'zod';
 import { invalidRequest } from '../errors.ts';
+import { MAX_JSON_DEPTH, pathBeyondDepth } from './json-depth.ts';
 
-const toolSchema = z.looseObject({ type: z.string() });
+export interface ResponsesTool {
+  type: string;
+  [key: string]: unknown;
+}
+
+/** A tool; a namespace's own tools are tools too (they are translated one by one). */
+const toolSchema: z.ZodType<ResponsesTool> = z
+  .looseObject({ type: z.string() })
+  .superRefine((tool, context) => {
+    if (tool.type !== 'namespace' || tool.tools === undefined || tool.tools === null) return;
+    const inner = z.array(toolSchema).safeParse(tool.tools);
+    for (const issue of inner.success ? [] : inner.error.issues) {
+      context.addIssue({ code: 'custom', message: issue.message, path: ['tools', ...issue.path] });
+    }
+  });
 
 const textFormatSchema = z.union([
   z.looseObject({ type: z.literal('text') }),
@@ -45,7 +60,6 @@ export const responsesRequestSchema = z.looseObject({
 });
 
 export type ResponsesRequest = z.infer<typeof responsesRequestSchema>;
-export type ResponsesTool = z.infer<typeof toolSchema>;
 export type TextFormat = z.infer<typeof textFormatSchema>;
 
 /** Validates a parsed JSON body; the error names the first offending parameter, as OpenAI does. */
@@ -53,15 +67,31 @@ export function parseResponsesRequest(body: unknown): ResponsesRequest {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw invalidRequest('The request body must be a JSON object.');
   }
+  const tooDeep = pathBeyondDepth(body);
+  if (tooDeep) {
+    const param = tooDeep.slice(0, 3).join('.');
+    throw invalidRequest(
+      `Invalid value for '${param}': JSON nested more than ${MAX_JSON_DEPTH} levels deep.`,
+      param,
+    );
+  }
   const result = responsesRequestSchema.safeParse(body);
   if (result.success) return result.data;
+  return rejectRequest(body as Record<string, unknown>, result.error.issues[0]);
+}
+
+/** Parses the tools of an `additional_tools` input item like the request's own. */
+export function parseTools(value: unknown, path: string): ResponsesTool[] {
+  const result = z.array(toolSchema).safeParse(value);
+  if (result.success) return result.data;
   const issue = result.error.issues[0];
+  const param = [path, ...(issue?.path.map(String) ?? [])].join('.');
+  throw invalidRequest(`Invalid value for '${param}': ${issue?.message ?? 'invalid'}.`, param);
+}
+
+function rejectRequest(body: Record<string, unknown>, issue: z.core.$ZodIssue | undefined): never {
   const param = issue?.path.map(String).join('.') ?? null;
-  if (
-    issue &&
-    issue.path.length === 1 &&
-    (body as Record<string, unknown>)[String(issue.path[0])] === undefined
-  ) {
+  if (issue && issue.path.length === 1 && body[String(issue.path[0])] === undefined) {
     throw invalidRequest(`Missing required parameter: '${param}'.`, param, 'missing_required_parameter');
   }
   throw invalidRequest(`Invalid value for '${param}': ${issue?.message ?? 'invalid'}.`, param);

@@ -8,6 +8,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
+import { createDashboard, type Dashboard } from '../dashboard/dashboard.ts';
 import type { Logger } from '../logger.ts';
 import { createModelCatalog } from '../models/catalog.ts';
 import { BridgeMetrics } from '../observability/metrics.ts';
@@ -30,6 +31,8 @@ export interface RunningBridge {
   deps: BridgeDeps;
   /** The Node HTTP server (its timeouts are part of the contract with clients). */
   server: Server;
+  /** The live dashboard (GET /dashboard) and its push channel. */
+  dashboard: Dashboard;
   /** Random id of this run; GET /health reports it. */
   instanceId: string;
   /**
@@ -97,8 +100,10 @@ export async function startBridge(
   const breakers = new BreakerRegistry(
     config.resilience.breaker.errors,
     config.resilience.breaker.cooldownSeconds * 1000,
+    knownModels,
   );
   const shutdown = new AbortController();
+  const dashboard = createDashboard({ config, catalog, store, limiter, breakers, logger }, VERSION);
   const deps: BridgeDeps = {
     shutdown: shutdown.signal,
     config,
@@ -114,9 +119,10 @@ export async function startBridge(
     limiter,
     breakers,
     metrics: new BridgeMetrics({ limiter, breakers }, knownModels),
+    observer: dashboard.observer,
     instance,
   };
-  const app = createApp(deps, apiKey);
+  const app = createApp(deps, apiKey, dashboard);
 
   const server = serve({
     fetch: app.fetch,
@@ -148,6 +154,7 @@ export async function startBridge(
     stoppedListening ??= new Promise<void>((resolve) => server.close(() => resolve()));
   };
   const { port } = server.address() as AddressInfo;
+  dashboard.listeningOn(port);
   const host = config.server.host.includes(':') ? `[${config.server.host}]` : config.server.host;
   const url = `http://${host}:${port}`;
 
@@ -158,6 +165,7 @@ export async function startBridge(
       stopListening();
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await stoppedListening;
+      dashboard.close();
       store.close();
     })();
     return closing;
@@ -170,6 +178,7 @@ export async function startBridge(
   const drain = async (deadlineMs: number): Promise<number> => {
     draining = true;
     stopListening();
+    dashboard.push.close(); // open pages are not requests to wait for: their streams end now
     await responsesClosed(deadlineMs, 50);
     const cutOff = openResponses.size;
     if (cutOff > 0) {
@@ -187,6 +196,7 @@ export async function startBridge(
     tokenFile: localToken?.file,
     deps,
     server,
+    dashboard,
     instanceId: instance.id,
     drain,
     close,

@@ -7,10 +7,12 @@ import type { HttpBindings } from '@hono/node-server';
 import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
+import type { Dashboard } from '../dashboard/dashboard.ts';
+import { dashboardRoutes } from '../dashboard/routes.ts';
 import { asBridgeError, BridgeError, toOpenAIErrorBody } from '../errors.ts';
 import { uniqueId } from '../ids.ts';
 import type { BridgeDeps } from '../pipeline/deps.ts';
-import { healthReport, modelList } from './info-routes.ts';
+import { healthReport, modelsResponse } from './info-routes.ts';
 import { discardBody } from './request-body.ts';
 import { handleCreateResponse, handleGetResponse } from './responses-route.ts';
 import { bearerAuth, hostGuard } from './security.ts';
@@ -30,7 +32,7 @@ function errorResponse(
   return Response.json(toOpenAIErrorBody(error), { status: error.status, headers });
 }
 
-export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
+export function createApp(deps: BridgeDeps, apiKey: string, dashboard?: Dashboard): Hono<Env> {
   const app = new Hono<Env>();
   const { config, logger } = deps;
 
@@ -81,6 +83,7 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
   );
   app.all('/metrics', (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
   app.all('/health', (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
+  if (dashboard) app.route('/dashboard', dashboardRoutes(dashboard, bearerAuth(apiKey)));
 
   for (const prefix of ['/v1', '']) {
     app.use(`${prefix}/responses`, bearerAuth(apiKey));
@@ -108,7 +111,9 @@ export function createApp(deps: BridgeDeps, apiKey: string): Hono<Env> {
       handleCreateResponse(deps, c.req.raw, c.get('requestId'), c.env?.outgoing),
     );
     app.get(`${prefix}/responses/:id`, (c) => handleGetResponse(deps, c.req.param('id')));
-    app.get(`${prefix}/models`, (c) => c.json(modelList(deps)));
+    app.get(`${prefix}/models`, (c) =>
+      c.json(modelsResponse(deps, { clientVersion: c.req.query('client_version') })),
+    );
     app.all(`${prefix}/responses`, (c) => methodNotAllowed(c.req.method, c.req.path, 'POST'));
     app.all(`${prefix}/models`, (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
   }

@@ -1,6 +1,7 @@
 /**
  * GET /health and GET /v1/models.
  */
+import { codexModelsResponse } from '../models/codex-model-info.ts';
 import type { BridgeDeps } from '../pipeline/deps.ts';
 import { usageReport } from '../pipeline/usage-accounting.ts';
 import type { BreakerSnapshot } from '../upstream/resilience/circuit-breaker.ts';
@@ -18,8 +19,20 @@ export function modelList(deps: BridgeDeps) {
       upstream_model: model.upstreamModel,
       family: model.family,
       wire: model.wire,
+      context_window: model.contextWindow,
+      max_output_tokens: model.maxOutputTokens,
     })),
   };
+}
+
+/**
+ * GET /v1/models answers two clients. Codex asks with `?client_version=<its version>` (with command auth or
+ * `requires_openai_auth`) and decodes only its own catalog shape, `{"models": [ModelInfo…]}`; an OpenAI list makes
+ * it warn "failed to decode models response" and run our models on fallback metadata
+ * (docs/codex-client.md#the-models-call). Everyone else gets the OpenAI list.
+ */
+export function modelsResponse(deps: BridgeDeps, query: { clientVersion: string | undefined }) {
+  return query.clientVersion === undefined ? modelList(deps) : codexModelsResponse(deps.catalog.list());
 }
 
 function stateReport(deps: BridgeDeps) {

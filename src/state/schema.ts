@@ -14,6 +14,8 @@ export const SCHEMA = `
   CREATE TABLE IF NOT EXISTS usage_hourly (model TEXT NOT NULL, hour INTEGER NOT NULL, requests INTEGER NOT NULL,
     input_tokens INTEGER NOT NULL, output_tokens INTEGER NOT NULL, cached_tokens INTEGER NOT NULL,
     reasoning_tokens INTEGER NOT NULL, PRIMARY KEY (model, hour));
+  CREATE TABLE IF NOT EXISTS dashboard_runs (record TEXT NOT NULL, created_at INTEGER NOT NULL);
+  CREATE INDEX IF NOT EXISTS dashboard_runs_age ON dashboard_runs (created_at);
   CREATE INDEX IF NOT EXISTS reasoning_age ON reasoning (created_at);
   CREATE INDEX IF NOT EXISTS tool_calls_age ON tool_calls (created_at);
   CREATE INDEX IF NOT EXISTS responses_age ON responses (created_at);

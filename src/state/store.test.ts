@@ -335,6 +335,22 @@ describe('state store: previous_response_id chains', () => {
     expect(store.stats().bytes).toBeLessThan(100 * (turnBytes + 2_000));
   });
 
+  it('keeps a whole conversation as long as its newest turn: the TTL counts from the last turn', () => {
+    vi.useFakeTimers({ toFake: ['Date'] });
+    const store = open();
+    const [first] = saveChain(store, 1, 0);
+    vi.setSystemTime(Date.now() + (DAY - 60) * 1000);
+    store.saveResponse({
+      response: { ...response('resp_later'), previous_response_id: first as string },
+      input: [{ role: 'user', content: 'a day later' }],
+    });
+
+    // The first turn is now older than the TTL, but its conversation went on a minute ago.
+    store.prune(Date.now() + 120 * 1000);
+
+    expect(store.conversation('resp_later').kind).toBe('found');
+  });
+
   it('says which earlier turn is missing when one was pruned', () => {
     const store = open();
     const ids = saveChain(store, 3, 0);

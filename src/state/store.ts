@@ -73,6 +73,10 @@ export interface BridgeStore {
   callByCallId(scope: string, callId: string): RecoveredCall | undefined;
   saveResponse(stored: StoredResponse): void;
   getResponse(id: string): ResponseObject | undefined;
+  /** Finished requests as the dashboard records them (its own JSON), capped at DASHBOARD_RUNS_CAP rows. */
+  saveDashboardRuns(runs: ReadonlyArray<{ endedAt: number; record: string }>): void;
+  /** The most recent dashboard records, oldest first. */
+  recentDashboardRuns(limit: number): string[];
   /** The conversation up to and including response `id`'s output, for a request that continues it. */
   conversation(id: string): StoredConversation;
   /** Removes rows older than the TTL and trims every table to its caps. */
@@ -101,6 +105,8 @@ export interface StoreOptions {
  * as long; batched, the commits are few and land between requests. close() writes what is left.
  */
 export const WRITE_BEHIND_MS = 100;
+/** The dashboard's history is small: enough to redraw recent sessions after a restart. */
+export const DASHBOARD_RUNS_CAP = 2000;
 
 /** Distinct model names, beyond the known ones, the usage table keeps; later ones are counted as OTHER_LABEL. */
 export const USAGE_OTHER_MODELS_MAX = 32;
@@ -146,6 +152,25 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
     'INSERT OR REPLACE INTO responses (id, response, input, created_at, parent_id, bytes) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const getResponseRow = db.prepare('SELECT response FROM responses WHERE id = ?');
+  const putDashboardRun = db.prepare('INSERT INTO dashboard_runs (record, created_at) VALUES (?, ?)');
+  const recentDashboardRuns = db.prepare(
+    'SELECT record FROM (SELECT rowid, record FROM dashboard_runs ORDER BY rowid DESC LIMIT ?) ORDER BY rowid',
+  );
+  const dashboardRunsCap = Math.min(DASHBOARD_RUNS_CAP, options.maxRows);
+  const trimDashboardRuns = db.prepare(
+    'DELETE FROM dashboard_runs WHERE rowid IN (SELECT rowid FROM dashboard_runs ORDER BY rowid DESC LIMIT -1 OFFSET ?)',
+  );
+  const pruneDashboardRuns = db.prepare('DELETE FROM dashboard_runs WHERE created_at < ?');
+  // A conversation lives as long as its newest turn: saving a turn makes its whole chain as young as itself, so the
+  // TTL and the caps (oldest first) never take an early turn from a conversation still in use.
+  const touchChain = db.prepare(`
+    WITH RECURSIVE chain (id, parent_id, depth) AS (
+      SELECT id, parent_id, 0 FROM responses WHERE id = ?
+      UNION ALL
+      SELECT r.id, r.parent_id, chain.depth + 1
+      FROM responses r JOIN chain ON r.id = chain.parent_id WHERE chain.depth < ${MAX_CHAIN_DEPTH}
+    )
+    UPDATE responses SET created_at = ? WHERE id IN (SELECT id FROM chain)`);
   // The chain from a response back to the first turn, newest first; a missing parent ends it.
   const getChain = db.prepare(`
     WITH RECURSIVE chain (id, parent_id, response, input, depth) AS (
@@ -320,7 +345,9 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       const body = JSON.stringify(response);
       const turn = JSON.stringify(input);
       const bytes = byteSize(response.id, body, turn);
-      putResponse.run(response.id, body, turn, Date.now(), response.previous_response_id ?? null, bytes);
+      const now = Date.now();
+      if (response.previous_response_id) touchChain.run(response.previous_response_id, now);
+      putResponse.run(response.id, body, turn, now, response.previous_response_id ?? null, bytes);
       caps.counted('responses', bytes);
       caps.enforce();
     },
@@ -347,12 +374,31 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       ]);
       return { kind: 'found', items };
     },
+    saveDashboardRuns(runs) {
+      flush();
+      if (runs.length === 0) return;
+      db.exec('BEGIN');
+      try {
+        for (const run of runs) putDashboardRun.run(run.record, run.endedAt);
+        // Capped at every write, like the other tables: the history never outgrows its bound.
+        trimDashboardRuns.run(dashboardRunsCap);
+        db.exec('COMMIT');
+      } catch (error) {
+        db.exec('ROLLBACK');
+        throw error;
+      }
+    },
+    recentDashboardRuns(limit) {
+      flush();
+      return (recentDashboardRuns.all(limit) as Array<{ record: string }>).map((row) => row.record);
+    },
     prune(now = Date.now()) {
       flush();
       pruneUsage.run(windowStartHour(now) - 24);
       rememberUsageModels();
       const cutoff = now - options.ttlSeconds * 1000;
       for (const table of TABLES) db.prepare(`DELETE FROM ${table} WHERE created_at < ?`).run(cutoff);
+      pruneDashboardRuns.run(cutoff);
       // Recounted first: another process sharing the file may have written since the last count.
       caps.recount();
       caps.trim(options.maxRows, options.maxBytes);

@@ -175,4 +175,21 @@ describe('translateMessagesRequest', () => {
       tool_use_id: 'call_3hs87gls',
     });
   });
+
+  it("replays Codex's tool search as tool_use and tool_result, and offers the tools it found", () => {
+    const { body } = translate(readCodexRequest('tool_search-01').body, 'ocg-qwen3.6-plus');
+    const names = body.tools?.map((tool) => tool.name) ?? [];
+    expect(names).toContain('tool_search');
+    expect(names).toContain('multi_agent_v1__spawn_agent');
+    const blocks = body.messages.flatMap((message) => message.content as Array<Record<string, unknown>>);
+    expect(blocks).toContainEqual({
+      type: 'tool_use',
+      id: 'ts_1',
+      name: 'tool_search',
+      input: { query: 'spawn agent', limit: 8 },
+    });
+    const result = blocks.find((block) => block.type === 'tool_result');
+    expect(result).toMatchObject({ tool_use_id: 'ts_1' });
+    expect(String(result?.content)).toContain('multi_agent_v1__spawn_agent');
+  });
 });

@@ -2,7 +2,8 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { findMoonshotSchemaViolation } from '../../test/mock-upstream/moonshot-schema.ts';
-import { cleanToolSchema, objectSchemaOrEmpty, toMoonshotSchema } from './json-schema.ts';
+import { BridgeError } from '../errors.ts';
+import { cleanToolSchema, MAX_SCHEMA_NODES, objectSchemaOrEmpty, toMoonshotSchema } from './json-schema.ts';
 
 const CODEX_REQUESTS = path.join(import.meta.dirname, '..', '..', 'test', 'fixtures', 'codex-requests');
 
@@ -97,20 +98,24 @@ describe('cleanToolSchema', () => {
 });
 
 describe('toMoonshotSchema', () => {
-  it('inlines a $ref to #/$defs and drops the $defs', () => {
+  it('keeps a $ref to #/$defs, with its definition cleaned under $defs', () => {
     const schema = {
       type: 'object',
       properties: { schedule: { $ref: '#/$defs/Schedule' } },
-      $defs: { Schedule: { type: 'object', properties: { cron: { type: 'string' } } } },
+      $defs: { Schedule: { properties: { cron: { type: 'string' } } } },
     };
 
-    expect(moonshot(schema)).toEqual({
+    const cleaned = moonshot(schema);
+
+    expect(cleaned).toEqual({
       type: 'object',
-      properties: { schedule: { type: 'object', properties: { cron: { type: 'string' } } } },
+      properties: { schedule: { $ref: '#/$defs/Schedule' } },
+      $defs: { Schedule: { type: 'object', properties: { cron: { type: 'string' } } } },
     });
+    expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
   });
 
-  it('inlines a $ref to #/definitions, which Kimi rejects', () => {
+  it('moves #/definitions into #/$defs, the only references Kimi accepts', () => {
     const schema = {
       type: 'object',
       properties: { status: { $ref: '#/definitions/Status' } },
@@ -121,10 +126,25 @@ describe('toMoonshotSchema', () => {
 
     expect(cleaned).toEqual({
       type: 'object',
-      properties: { status: { type: 'string', enum: ['active', 'paused'] } },
+      properties: { status: { $ref: '#/$defs/Status' } },
+      $defs: { Status: { type: 'string', enum: ['active', 'paused'] } },
     });
     expect(findMoonshotSchemaViolation(schema)).toContain('references must start with #/$defs/');
     expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
+  });
+
+  it('keeps a definition from $defs and one from definitions apart when they share a name', () => {
+    const schema = {
+      type: 'object',
+      properties: { a: { $ref: '#/$defs/Item' }, b: { $ref: '#/definitions/Item' } },
+      $defs: { Item: { type: 'string' } },
+      definitions: { Item: { type: 'integer' } },
+    };
+
+    const cleaned = moonshot(schema);
+
+    expect(cleaned.properties).toEqual({ a: { $ref: '#/$defs/Item' }, b: { $ref: '#/$defs/Item_2' } });
+    expect(cleaned.$defs).toEqual({ Item: { type: 'string' }, Item_2: { type: 'integer' } });
   });
 
   it('drops the keywords beside a $ref, keeping the referenced schema', () => {
@@ -139,24 +159,65 @@ describe('toMoonshotSchema', () => {
 
     const cleaned = moonshot(schema);
 
-    expect(cleaned.properties).toEqual({ status: { type: 'string', enum: ['ACTIVE', 'PAUSED'] } });
+    expect(cleaned.properties).toEqual({ status: { $ref: '#/$defs/AutomationStatus' } });
     expect(findMoonshotSchemaViolation(schema)).toContain('when using $ref, type should be defined');
     expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
   });
 
-  it('resolves a $ref whose target itself refers to another definition', () => {
+  it('keeps only the definitions in use, each cleaned once', () => {
     const schema = {
       type: 'object',
-      properties: { job: { $ref: '#/$defs/Job' } },
+      properties: { job: { $ref: '#/$defs/Job' }, again: { $ref: '#/$defs/Job' } },
       $defs: {
         Job: { type: 'object', properties: { retry: { $ref: '#/$defs/Retry' } } },
         Retry: { type: 'integer', minimum: 0 },
+        Unused: { type: 'boolean' },
       },
     };
 
-    expect(moonshot(schema).properties).toEqual({
-      job: { type: 'object', properties: { retry: { type: 'integer', minimum: 0 } } },
+    expect(moonshot(schema).$defs).toEqual({
+      Job: { type: 'object', properties: { retry: { $ref: '#/$defs/Retry' } } },
+      Retry: { type: 'integer', minimum: 0 },
     });
+  });
+
+  it('follows a definition that is only a $ref to the definition it names', () => {
+    const schema = {
+      type: 'object',
+      properties: { id: { $ref: '#/$defs/Alias' } },
+      $defs: { Alias: { $ref: '#/$defs/Id' }, Id: { type: 'string', format: 'uuid' } },
+    };
+
+    const cleaned = moonshot(schema);
+
+    expect(cleaned.properties).toEqual({ id: { $ref: '#/$defs/Id' } });
+    expect(cleaned.$defs).toEqual({ Id: { type: 'string', format: 'uuid' } });
+  });
+
+  it('replaces the $ref at the top of a schema by its definition', () => {
+    // zod-to-json-schema writes {$ref: '#/definitions/Args', definitions: {Args: ...}}.
+    const schema = {
+      $ref: '#/definitions/Args',
+      definitions: { Args: { type: 'object', properties: { path: { type: 'string' } } } },
+    };
+
+    const cleaned = moonshot(schema);
+
+    expect(cleaned).toEqual({ type: 'object', properties: { path: { type: 'string' } } });
+    expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
+  });
+
+  it('gives a definition whose name needs escaping a plain name', () => {
+    const schema = {
+      type: 'object',
+      properties: { a: { $ref: '#/$defs/my%20type' }, b: { $ref: '#/$defs/x~1y' } },
+      $defs: { 'my type': { type: 'string' }, 'x/y': { type: 'integer' } },
+    };
+
+    const cleaned = moonshot(schema);
+
+    expect(cleaned.properties).toEqual({ a: { $ref: '#/$defs/my_type' }, b: { $ref: '#/$defs/x_y' } });
+    expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
   });
 
   it('replaces a $ref that points nowhere with an object schema', () => {
@@ -165,6 +226,23 @@ describe('toMoonshotSchema', () => {
     const cleaned = moonshot(schema);
 
     expect(cleaned.properties).toEqual({ extra: { type: 'object' } });
+    expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
+  });
+
+  it.each([
+    ['a malformed percent escape', '#/$defs/%'],
+    ['a truncated escape', '#/$defs/%E0%A4%A'],
+    ['a pointer into a definition', '#/$defs/A/properties/b'],
+    ['an empty name', '#/$defs/'],
+    ['a URL', 'https://example.test/schema.json'],
+    ['a name inherited from Object', '#/$defs/constructor'],
+    ['not a string', 42],
+  ])('treats a $ref with %s as pointing nowhere', (_label, ref) => {
+    const schema = { type: 'object', properties: { a: { $ref: ref } }, $defs: { A: { type: 'string' } } };
+
+    const cleaned = moonshot(schema);
+
+    expect(cleaned).toEqual({ type: 'object', properties: { a: { type: 'object' } } });
     expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
   });
 
@@ -244,22 +322,41 @@ describe('toMoonshotSchema', () => {
     expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
   });
 
-  it('types an allOf wrapper around a $ref from the referenced schema', () => {
+  it('types an allOf wrapper around a $ref from the referenced definition', () => {
     // Pydantic v1 writes a described enum field as {allOf: [{$ref}], description}.
     const schema = {
       type: 'object',
       properties: { level: { allOf: [{ $ref: '#/definitions/Level' }], description: 'log level' } },
-      definitions: { Level: { type: 'string', enum: ['debug', 'info'] } },
+      definitions: { Level: { type: 'integer', enum: [1, 2] } },
     };
 
     const cleaned = moonshot(schema);
 
     expect(cleaned.properties).toEqual({
-      level: {
-        allOf: [{ type: 'string', enum: ['debug', 'info'] }],
-        description: 'log level',
-        type: 'string',
+      level: { allOf: [{ $ref: '#/$defs/Level' }], description: 'log level', type: 'integer' },
+    });
+    expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
+  });
+
+  it('gives an untyped definition the type of the anyOf it is a branch of', () => {
+    const schema = {
+      type: 'object',
+      properties: {
+        target: { type: 'object', anyOf: [{ $ref: '#/$defs/ByPath' }, { required: ['url'] }] },
+        other: { $ref: '#/$defs/ByPath' },
       },
+      $defs: { ByPath: { required: ['path'] } },
+    };
+
+    const cleaned = moonshot(schema);
+
+    expect(cleaned.properties).toEqual({
+      target: { anyOf: [{ $ref: '#/$defs/ByPath_object' }, { type: 'object', required: ['url'] }] },
+      other: { $ref: '#/$defs/ByPath' },
+    });
+    expect(cleaned.$defs).toEqual({
+      ByPath_object: { type: 'object', required: ['path'] },
+      ByPath: { type: 'string', required: ['path'] },
     });
     expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
   });
@@ -320,7 +417,7 @@ describe('toMoonshotSchema', () => {
     expect(schema).toEqual(before);
   });
 
-  it('terminates on a definition that refers to itself, and the result is still accepted', () => {
+  it('keeps a definition that refers to itself as a $ref, and the result is still accepted', () => {
     const schema = {
       type: 'object',
       properties: { root: { $ref: '#/$defs/Node' } },
@@ -337,13 +434,43 @@ describe('toMoonshotSchema', () => {
 
     const cleaned = moonshot(schema);
 
+    expect(cleaned.$defs).toEqual(schema.$defs);
     expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
-    expect(JSON.stringify(cleaned)).not.toContain('$ref');
   });
 
-  it('terminates quickly on a definition with several recursive fields', () => {
-    // A tree-shaped definition: naive inlining grows with (fields)^(depth) and never finishes.
+  it('keeps a reference to the whole schema as a definition of it', () => {
     const schema = {
+      type: 'object',
+      properties: { value: { type: 'string' }, next: { $ref: '#' } },
+    };
+    const self = {
+      type: 'object',
+      properties: { value: { type: 'string' }, next: { $ref: '#/$defs/root' } },
+    };
+
+    const cleaned = moonshot(schema);
+
+    expect(cleaned).toEqual({ ...self, $defs: { root: self } });
+    expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
+  });
+
+  it('cleans definitions that refer to each other many times over into a schema of about their own size', () => {
+    // Twelve definitions of four properties, each pointing at the next: inlining them makes 4^12 copies.
+    const $defs: Record<string, unknown> = {};
+    for (let index = 0; index < 12; index++) {
+      const next = index < 11 ? { $ref: `#/$defs/D${index + 1}` } : { type: 'string' };
+      $defs[`D${index}`] = { type: 'object', properties: { a: next, b: next, c: next, d: next } };
+    }
+    const schema = { type: 'object', properties: { root: { $ref: '#/$defs/D0' } }, $defs };
+
+    const cleaned = moonshot(schema);
+
+    expect(cleaned).toEqual(schema);
+    expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
+  });
+
+  it('terminates on a definition with several recursive fields, and on two that refer to each other', () => {
+    const tree = {
       type: 'object',
       properties: { expression: { $ref: '#/$defs/Expr' } },
       $defs: {
@@ -358,17 +485,7 @@ describe('toMoonshotSchema', () => {
         },
       },
     };
-
-    const started = performance.now();
-    const cleaned = moonshot(schema);
-
-    expect(performance.now() - started).toBeLessThan(1000);
-    expect(JSON.stringify(cleaned).length).toBeLessThan(100_000);
-    expect(findMoonshotSchemaViolation(cleaned)).toBeNull();
-  });
-
-  it('terminates on two definitions that refer to each other', () => {
-    const schema = {
+    const pair = {
       type: 'object',
       properties: { a: { $ref: '#/$defs/A' } },
       $defs: {
@@ -377,6 +494,41 @@ describe('toMoonshotSchema', () => {
       },
     };
 
-    expect(findMoonshotSchemaViolation(moonshot(schema))).toBeNull();
+    expect(moonshot(tree)).toEqual(tree);
+    expect(moonshot(pair)).toEqual(pair);
+  });
+
+  it('treats definitions that are only $refs to each other as pointing nowhere', () => {
+    const schema = {
+      type: 'object',
+      properties: { a: { $ref: '#/$defs/A' } },
+      $defs: { A: { $ref: '#/$defs/B' }, B: { $ref: '#/$defs/A' } },
+    };
+
+    expect(moonshot(schema)).toEqual({ type: 'object', properties: { a: { type: 'object' } } });
+  });
+
+  it('refuses, with a 400 naming the tool, a schema larger than the cap once cleaned', () => {
+    const properties = Object.fromEntries(
+      Array.from({ length: MAX_SCHEMA_NODES }, (_, index) => [`p${index}`, { type: 'string' }]),
+    );
+
+    let thrown: unknown;
+    try {
+      toMoonshotSchema({ type: 'object', properties }, 'huge_tool');
+    } catch (error) {
+      thrown = error;
+    }
+
+    expect(thrown).toBeInstanceOf(BridgeError);
+    expect(thrown).toMatchObject({ status: 400, code: 'tool_schema_too_large', param: 'tools' });
+    expect((thrown as Error).message).toMatch(/tool 'huge_tool' is too large.*more than 20000 schema nodes/);
+  });
+
+  it('refuses a schema nested deeper than any real tool schema instead of overflowing the stack', () => {
+    let schema: Record<string, unknown> = { type: 'string' };
+    for (let level = 0; level < 5_000; level++) schema = { type: 'array', items: schema };
+
+    expect(() => toMoonshotSchema(schema, 'deep')).toThrow(/nested more than 128 levels deep/);
   });
 });

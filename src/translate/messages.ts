@@ -19,7 +19,7 @@ import type { CompactionLimits } from './compact-output.ts';
 import type { TranslationNote } from './notes.ts';
 import type { OpenedReasoning } from './reasoning-carrier.ts';
 import { ToolOutputQueue, toolReplies } from './tool-outputs.ts';
-import type { ToolKind, ToolNames } from './tools.ts';
+import { TOOL_SEARCH, type ToolKind, type ToolNames } from './tools.ts';
 
 export interface RecoveredCall {
   kind: ToolKind;
@@ -234,7 +234,8 @@ function indexCallIds(items: readonly InputItem[]): Set<string> {
     if (
       item.type === 'function_call' ||
       item.type === 'custom_tool_call' ||
-      item.type === 'local_shell_call'
+      item.type === 'local_shell_call' ||
+      item.type === 'tool_search_call'
     ) {
       ids.add(item.callId);
     }
@@ -248,7 +249,7 @@ export function buildChatMessages(
   context: BuildContext,
 ): ChatMessage[] {
   const messages: ChatMessage[] = [];
-  const outputs = new ToolOutputQueue(items);
+  const outputs = new ToolOutputQueue(items, context.names);
   const callIds = indexCallIds(items);
   let turn = emptyTurn();
 
@@ -309,7 +310,11 @@ export function buildChatMessages(
           chatToolCall(item.callId, context.names.toChat('local_shell'), toolCallArguments(item)),
         );
         break;
+      case 'tool_search_call':
+        turn.toolCalls.push(chatToolCall(item.callId, context.names.toChat(TOOL_SEARCH), item.arguments));
+        break;
       case 'tool_output':
+      case 'tool_search_output':
         flushTurn();
         // An output whose call is in the history is answered with that call (wherever it sits in the input).
         if (callIds.has(item.callId)) break;

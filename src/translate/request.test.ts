@@ -343,6 +343,20 @@ describe('history repair', () => {
 });
 
 describe('request options', () => {
+  it('describes a custom tool grammar whose syntax is not a string without naming the syntax', () => {
+    const { body } = translate({
+      input: 'x',
+      tools: [
+        {
+          type: 'custom',
+          name: 'patch',
+          format: { type: 'grammar', syntax: { toString: 1 }, definition: 'start: "x"' },
+        },
+      ],
+    });
+    expect(body.tools?.[0]?.function.description).toContain('The input must match this grammar:\nstart: "x"');
+  });
+
   it('downgrades a forced tool_choice to auto for thinking models, with a note', () => {
     const { body, notes } = translate({
       input: 'x',
@@ -408,5 +422,75 @@ describe('request options', () => {
     expect(() =>
       translate({ input: [{ type: 'agent_message', encrypted_content: `gAAAAA${'x'.repeat(80)}` }] }),
     ).toThrow(/multi_agent_version/);
+  });
+});
+
+describe("Codex's client-run tool_search", () => {
+  it('offers tool_search as a function with its own description and parameters (m55-00: deferred multi_agent_v1)', () => {
+    const { body, notes } = translate(readCodexRequest('m55-00').body);
+    const search = body.tools?.find((tool) => tool.function.name === 'tool_search');
+    expect(search?.function.description).toContain('# Tool discovery');
+    expect(search?.function.parameters).toMatchObject({ required: ['query'] });
+    expect(body.tools?.map((tool) => tool.function.name)).not.toContain('multi_agent_v1__spawn_agent');
+    expect(notes).not.toContainEqual(
+      expect.objectContaining({ detail: expect.stringContaining('tool_search') }),
+    );
+  });
+
+  it('still drops a tool_search that only OpenAI servers would run', () => {
+    const { body, notes } = translate({
+      input: [user('x')],
+      tools: [{ type: 'tool_search' }],
+    });
+    expect(body.tools).toBeUndefined();
+    expect(notes).toContainEqual(
+      expect.objectContaining({ kind: 'tool_dropped', detail: expect.stringContaining('tool_search') }),
+    );
+  });
+
+  it('replays the search as a tool call, its result as the tool message naming the tools found, and offers them', () => {
+    const { body } = translate(readCodexRequest('tool_search-01').body);
+    const [searching] = assistantMessages(body.messages);
+    expect(searching?.tool_calls).toEqual([
+      {
+        id: 'ts_1',
+        type: 'function',
+        function: { name: 'tool_search', arguments: '{"query":"spawn agent","limit":8}' },
+      },
+    ]);
+    const result = body.messages.find((message) => message.role === 'tool');
+    expect(result).toMatchObject({ tool_call_id: 'ts_1' });
+    expect(result?.content).toContain('multi_agent_v1__spawn_agent');
+    expect(result?.content).toContain('multi_agent_v1__wait_agent');
+    const names = body.tools?.map((tool) => tool.function.name) ?? [];
+    expect(names).toContain('multi_agent_v1__spawn_agent');
+    expect(names.filter((name) => name === 'multi_agent_v1__spawn_agent')).toHaveLength(1);
+  });
+
+  it('offers a found tool once, however many searches found it', () => {
+    const { body: capture } = readCodexRequest('tool_search-01');
+    const input = capture.input as Array<Record<string, unknown>>;
+    const again = input
+      .slice(-2)
+      .map((item) => ({ ...item, call_id: 'ts_2', ...(item.id ? { id: `${item.id}_2` } : {}) }));
+    const { body } = translate({ ...capture, input: [...input, ...again] });
+    const names = body.tools?.map((tool) => tool.function.name) ?? [];
+    expect(names.filter((name) => name === 'multi_agent_v1__spawn_agent')).toHaveLength(1);
+    expect(new Set(names).size).toBe(names.length);
+  });
+
+  it('says so when the search found nothing', () => {
+    const { body } = translate({
+      input: [
+        user('x'),
+        { type: 'tool_search_call', call_id: 'ts_1', execution: 'client', arguments: { query: 'calendar' } },
+        { type: 'tool_search_output', call_id: 'ts_1', status: 'completed', execution: 'client', tools: [] },
+      ],
+    });
+    expect(body.messages.at(-1)).toEqual({
+      role: 'tool',
+      tool_call_id: 'ts_1',
+      content: 'No tools matched the search.',
+    });
   });
 });

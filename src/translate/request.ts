@@ -73,11 +73,14 @@ export interface ChatTranslation {
   notes: TranslationNote[];
 }
 
-/** The request's tools plus those Codex sends inside `additional_tools` input items. */
+/**
+ * The request's tools plus those Codex sends inside `additional_tools` input items and those its tool searches
+ * found (`tool_search_output`): a deferred tool is callable once a search has returned it.
+ */
 export function collectTools(request: ResponsesRequest, items: readonly InputItem[]): ResponsesTool[] {
   const tools = [...(request.tools ?? [])];
   for (const item of items) {
-    if (item.type === 'additional_tools') tools.push(...(item.tools as ResponsesTool[]));
+    if (item.type === 'additional_tools' || item.type === 'tool_search_output') tools.push(...item.tools);
   }
   return tools;
 }

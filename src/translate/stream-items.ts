@@ -47,6 +47,7 @@ export const ITEM_PREFIX: Record<ToolBinding['kind'], string> = {
   function: 'fc',
   custom: 'ctc',
   local_shell: 'lsc',
+  tool_search: 'tsc',
 };
 
 /** Tokens of several upstream calls, all added up: what was billed. */
@@ -132,6 +133,17 @@ export function localShellAction(args: string) {
   };
 }
 
+/** Codex's tool_search_call carries its arguments as a JSON object; text that is not one becomes `{}`. */
+export function toolSearchArguments(args: string): Record<string, unknown> {
+  try {
+    const value: unknown = JSON.parse(args);
+    if (value && typeof value === 'object' && !Array.isArray(value)) return value as Record<string, unknown>;
+  } catch {
+    // Broken arguments: Codex reports the failed search to the model.
+  }
+  return {};
+}
+
 export function toolOutputItem(
   call: ToolCallState,
   status: 'completed' | 'incomplete' | 'in_progress',
@@ -168,6 +180,15 @@ export function toolOutputItem(
         call_id: callId,
         status,
         action: localShellAction(call.args),
+      };
+    case 'tool_search':
+      return {
+        type: 'tool_search_call',
+        id: call.id,
+        call_id: callId,
+        status,
+        execution: 'client',
+        arguments: toolSearchArguments(call.args),
       };
   }
 }

@@ -278,6 +278,48 @@ describe('ChatToResponsesTranslator', () => {
     });
   });
 
+  it("turns a tool_search call into Codex's tool_search_call item, its arguments an object, once they are complete", () => {
+    const fragment = (args: string, first: boolean): ChatChunk => ({
+      choices: [
+        {
+          index: 0,
+          delta: {
+            tool_calls: [
+              {
+                index: 0,
+                ...(first
+                  ? { id: 'call_ts', function: { name: 'tool_search', arguments: args } }
+                  : { function: { arguments: args } }),
+              },
+            ],
+          },
+        },
+      ],
+    });
+    const { events, items } = run([
+      fragment('{"query":"spawn', true),
+      fragment(' agent","limit":3}', false),
+      finish('tool_calls'),
+    ]);
+    expect(eventViolations(events)).toEqual([]);
+    expect(items).toEqual([
+      {
+        type: 'tool_search_call',
+        id: expect.stringMatching(/^tsc_/),
+        call_id: 'call_ts',
+        status: 'completed',
+        execution: 'client',
+        arguments: { query: 'spawn agent', limit: 3 },
+      },
+    ]);
+    const added = events.filter((event) => event.type === 'response.output_item.added');
+    expect(added).toHaveLength(1);
+    expect((added[0] as { item: Record<string, unknown> }).item.arguments).toEqual({
+      query: 'spawn agent',
+      limit: 3,
+    });
+  });
+
   it('emits an empty reasoning item before the answer when asked to', () => {
     const { events, items } = run([text('hi'), finish('stop')], { exposeEmptyReasoningItem: true });
     expect(eventViolations(events)).toEqual([]);

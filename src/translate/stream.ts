@@ -5,6 +5,7 @@
  * caller calls `finish()` when the upstream ends or `fail()` when it breaks, and gets exactly one terminal event.
  */
 import { assertNever } from '../assert-never.ts';
+import type { ResponseEcho } from '../responses/echo.ts';
 import type {
   OutputItem,
   ResponseEvent,
@@ -30,21 +31,6 @@ import {
 import { ThinkTagSplitter } from './think-tags.ts';
 import type { ToolBinding, ToolNames } from './tools.ts';
 import { hasUsageCounts, toResponsesUsage } from './usage.ts';
-
-/** Request fields echoed on the Response object. */
-export type ResponseEcho = Pick<
-  ResponseObject,
-  | 'instructions'
-  | 'metadata'
-  | 'parallel_tool_calls'
-  | 'tool_choice'
-  | 'tools'
-  | 'temperature'
-  | 'top_p'
-  | 'max_output_tokens'
-  | 'previous_response_id'
-  | 'store'
->;
 
 export interface StreamTranslatorOptions {
   responseId: string;
@@ -608,7 +594,8 @@ export class ChatToResponsesTranslator {
     call.id = this.#nextItemId(ITEM_PREFIX[call.binding.kind]);
     call.index = this.#items.length;
     this.#items.push(call);
-    if (call.binding.kind === 'local_shell') return; // its action is only known once the arguments are complete
+    // Their action (arguments) is a structured value, only known once the arguments are complete.
+    if (call.binding.kind === 'local_shell' || call.binding.kind === 'tool_search') return;
     events.push(
       this.#event({
         type: 'response.output_item.added',
@@ -647,6 +634,7 @@ export class ChatToResponsesTranslator {
         break;
       }
       case 'local_shell':
+      case 'tool_search':
         events.push(
           this.#event({
             type: 'response.output_item.added',

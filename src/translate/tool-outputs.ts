@@ -10,17 +10,23 @@ import type { ContentPart, InputItem } from '../responses/input-items.ts';
 import type { ChatContentPart, ChatMessage } from '../upstream/chat-types.ts';
 import { type CompactionLimits, compactToolOutput } from './compact-output.ts';
 import type { TranslationNote } from './notes.ts';
+import { type ToolNames, toolSearchResultText } from './tools.ts';
 
 export const NO_OUTPUT_TEXT = 'No output was recorded for this tool call (it was interrupted or never ran).';
 
 export class ToolOutputQueue {
   readonly #byCall = new Map<string, Array<readonly ContentPart[]>>();
 
-  constructor(items: readonly InputItem[]) {
+  /** `names` tells a tool search's result by the names the model calls the found tools. */
+  constructor(items: readonly InputItem[], names: ToolNames) {
     for (const item of items) {
-      if (item.type !== 'tool_output') continue;
+      if (item.type !== 'tool_output' && item.type !== 'tool_search_output') continue;
+      const output =
+        item.type === 'tool_output'
+          ? item.output
+          : [{ type: 'text' as const, text: toolSearchResultText(item.tools, names) }];
       const queue = this.#byCall.get(item.callId) ?? [];
-      queue.push(item.output);
+      queue.push(output);
       this.#byCall.set(item.callId, queue);
     }
   }

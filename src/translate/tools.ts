@@ -1,8 +1,8 @@
 /**
  * Responses tools → Chat Completions function tools. Function tools map 1:1; namespace tools are flattened;
- * Codex's freeform `custom` tools (apply_patch) and `local_shell` become functions with a schema the model can
- * fill, and are turned back into their own item types on the way out (see ToolNames.fromChat). Hosted tools that
- * only OpenAI can run are dropped with a note.
+ * Codex's freeform `custom` tools (apply_patch), `local_shell` and the client-run `tool_search` become functions
+ * with a schema the model can fill, and are turned back into their own item types on the way out (see
+ * ToolNames.fromChat). Hosted tools that only OpenAI can run are dropped with a note.
  */
 import type { ModelProfile } from '../models/profiles.ts';
 import type { ResponsesTool } from '../responses/request.ts';
@@ -11,7 +11,7 @@ import { cleanToolSchema } from './json-schema.ts';
 import type { TranslationNote } from './notes.ts';
 import { flatToolName } from './tool-names.ts';
 
-export type ToolKind = 'function' | 'custom' | 'local_shell';
+export type ToolKind = 'function' | 'custom' | 'local_shell' | 'tool_search';
 
 export interface ToolBinding {
   kind: ToolKind;
@@ -26,6 +26,10 @@ export class ToolNames {
 
   static identity(name: string, namespace?: string): string {
     return namespace ? `${namespace}\u0000${name}` : name;
+  }
+
+  has(name: string, namespace?: string): boolean {
+    return this.#byIdentity.has(ToolNames.identity(name, namespace));
   }
 
   register(binding: ToolBinding): string {
@@ -102,10 +106,11 @@ function customToolDescription(tool: ResponsesTool): string {
     withoutFreeformHint,
     'Call this tool with one argument, `input`: a string holding the complete raw input (for apply_patch, the whole patch from "*** Begin Patch" to "*** End Patch").',
   ];
-  const format = tool.format as { type?: string; syntax?: string; definition?: string } | undefined;
+  const format = tool.format as { type?: unknown; syntax?: unknown; definition?: unknown } | null | undefined;
   if (format?.type === 'grammar' && typeof format.definition === 'string') {
     if (format.definition.length <= MAX_GRAMMAR_IN_DESCRIPTION) {
-      lines.push(`The input must match this ${format.syntax ?? ''} grammar:\n${format.definition}`);
+      const syntax = typeof format.syntax === 'string' ? `${format.syntax} ` : '';
+      lines.push(`The input must match this ${syntax}grammar:\n${format.definition}`);
     }
   }
   return lines.filter(Boolean).join('\n\n');
@@ -124,11 +129,24 @@ function functionTool(
 ): ChatTool {
   const fn: ChatTool['function'] = {
     name: chatName,
-    parameters: cleanToolSchema(parameters, profile.schemaDialect),
+    parameters: cleanToolSchema(parameters, profile.schemaDialect, chatName),
   };
   if (typeof description === 'string' && description.length > 0) fn.description = description;
   return { type: 'function', function: fn };
 }
+
+/** The one identity Codex's tool search has, in the request and in the history. */
+export const TOOL_SEARCH = 'tool_search';
+
+const TOOL_SEARCH_SCHEMA = {
+  type: 'object',
+  properties: {
+    query: { type: 'string', description: 'Search query for deferred tools.' },
+    limit: { type: 'number', description: 'Maximum number of tools to return.' },
+  },
+  required: ['query'],
+  additionalProperties: false,
+};
 
 function addTool(
   tool: ResponsesTool,
@@ -138,6 +156,8 @@ function addTool(
   notes: TranslationNote[],
 ): void {
   const name = typeof tool.name === 'string' ? tool.name : undefined;
+  // The same tool can arrive twice (found by two searches); the upstream gets it once.
+  if (tool.type !== 'namespace' && name && out.names.has(name, namespace)) return;
   switch (tool.type) {
     case 'function': {
       if (!name) return void notes.push({ kind: 'tool_dropped', detail: 'function tool without a name' });
@@ -163,14 +183,33 @@ function addTool(
       for (const child of children) addTool(child, name, out, profile, notes);
       return;
     }
+    case 'tool_search': {
+      // Codex runs this one itself (`execution: "client"`): for the model it is a function like any other. The
+      // deferred tools it finds come back in the history (tool_search_output) and are offered from then on
+      // (docs/codex-client.md#tool_search).
+      if (tool.execution !== 'client') return void notes.push(hostedToolDropped(tool.type));
+      if (out.names.has(TOOL_SEARCH)) return;
+      const chatName = out.names.register({ kind: 'tool_search', name: TOOL_SEARCH });
+      const parameters = isObject(tool.parameters) ? tool.parameters : TOOL_SEARCH_SCHEMA;
+      out.tools.push(functionTool(chatName, tool.description, parameters, profile));
+      return;
+    }
     default:
-      notes.push({
-        kind: 'tool_dropped',
-        detail: HOSTED_TOOL_TYPES.has(tool.type)
-          ? `hosted tool '${tool.type}' runs only on OpenAI's servers`
-          : `unknown tool type '${tool.type}'`,
-      });
+      notes.push(hostedToolDropped(tool.type));
   }
+}
+
+function hostedToolDropped(type: string): TranslationNote {
+  return {
+    kind: 'tool_dropped',
+    detail: HOSTED_TOOL_TYPES.has(type)
+      ? `hosted tool '${type}' runs only on OpenAI's servers`
+      : `unknown tool type '${type}'`,
+  };
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function translateTools(
@@ -181,4 +220,34 @@ export function translateTools(
   const out: ToolTranslation = { tools: [], names: new ToolNames() };
   for (const tool of tools) addTool(tool, undefined, out, profile, notes);
   return out;
+}
+
+function firstLine(text: unknown): string {
+  const line = typeof text === 'string' ? text.split('\n').find((candidate) => candidate.trim()) : undefined;
+  const trimmed = line?.trim() ?? '';
+  return trimmed.length > 160 ? `${trimmed.slice(0, 159)}…` : trimmed;
+}
+
+/**
+ * What a tool search found, as the tool result the model reads: each tool under the name it calls it by (a
+ * namespace's tools flattened, as in the request's tool list, where their full definitions are).
+ */
+export function toolSearchResultText(found: readonly unknown[], names: ToolNames): string {
+  const lines: string[] = [];
+  for (const tool of found) {
+    if (!isObject(tool) || typeof tool.name !== 'string') continue;
+    const about = firstLine(tool.description);
+    if (tool.type === 'namespace') {
+      const namespace = tool.name;
+      const children = (Array.isArray(tool.tools) ? tool.tools : [])
+        .filter(isObject)
+        .flatMap((child) => (typeof child.name === 'string' ? [names.toChat(child.name, namespace)] : []));
+      lines.push(`- ${children.join(', ')}${about ? ` (${namespace}: ${about})` : ''}`);
+    } else {
+      lines.push(`- ${names.toChat(tool.name)}${about ? `: ${about}` : ''}`);
+    }
+  }
+  return lines.length === 0
+    ? 'No tools matched the search.'
+    : `Found these tools; they can be called from now on:\n${lines.join('\n')}`;
 }

@@ -5,6 +5,7 @@
  */
 import type { BridgeError } from '../errors.ts';
 import type { ChatChunk, ChatRequest } from './chat-types.ts';
+import { chatChunkProblem, wronglyTyped } from './chunk-check.ts';
 import {
   parseJsonObject,
   postToUpstream,
@@ -73,6 +74,8 @@ export async function openChatCompletion(
     const completion = await readJsonBody<ChatChunk>(response, call.model);
     const batches = (async function* () {
       if (completion.error) throw errorInBody(completion.error, call.model);
+      const problem = chatChunkProblem(completion);
+      if (problem) throw wronglyTyped('a completion', problem);
       yield [completion];
     })();
     return { batches, sawDone: true };
@@ -90,6 +93,8 @@ export async function openChatCompletion(
         try {
           const chunk = parseJsonObject<ChatChunk>(message.data, 'a chunk');
           if (chunk.error) throw errorInBody(chunk.error, call.model);
+          const problem = chatChunkProblem(chunk);
+          if (problem) throw wronglyTyped('a chunk', problem);
           chunks.push(chunk);
         } catch (error) {
           broken = error;

@@ -157,20 +157,23 @@ export function parseJsonObject<T>(data: string, what: string): T {
   );
 }
 
+/** A whole (non-streamed) answer, which must be a JSON object: a completion, a Message or an error. */
 export async function readJsonBody<T>(body: UpstreamBody, model: string): Promise<T> {
   const text = await body.text();
   try {
-    return JSON.parse(text) as T;
+    const value: unknown = JSON.parse(text);
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) return value as T;
   } catch {
-    const quoted = text.slice(0, 200);
-    throw new BridgeError({
-      status: 502,
-      code: 'upstream_invalid_response',
-      type: 'upstream_error',
-      message: `The upstream answered for ${model} with a body that is not JSON: ${quoted}`,
-      upstream: { text: quoted },
-    });
+    // fall through
   }
+  const quoted = text.slice(0, 200);
+  throw new BridgeError({
+    status: 502,
+    code: 'upstream_invalid_response',
+    type: 'upstream_error',
+    message: `The upstream answered for ${model} with a body that is not a JSON object: ${quoted}`,
+    upstream: { text: quoted },
+  });
 }
 
 async function readBounded(body: RequestBody, limit: number): Promise<string> {

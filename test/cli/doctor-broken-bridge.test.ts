@@ -3,7 +3,9 @@
  * key, GPT requests refused in the router topology, a key Codex cannot read. The bridges are real (start --detach)
  * and talk to the scripted mock upstream.
  */
+import { readFileSync, writeFileSync } from 'node:fs';
 import { beforeEach, describe, expect, it } from 'vitest';
+import { textReply, toolCallReply } from '../mock-upstream/index.ts';
 import { checkResult, useDoctorSandbox } from './support/doctor-sandbox.ts';
 
 const t = useDoctorSandbox();
@@ -75,16 +77,55 @@ describe('codex-oss doctor on the bridge', () => {
     expect(code).toBe(1);
   });
 
-  it('fails the router topology when the bridge refuses GPT requests (GPT_MODEL_STRATEGY=error)', async () => {
+  it('warns in production mode that GPT requests are refused, so the main session needs an open model', async () => {
     expect((await t.sandbox.startBridge('production')).code).toBe(0);
     const { report } = await t.sandbox.doctor();
     expect(checkResult(report, 'gpt-strategy')).toMatchObject({
-      status: 'FAIL',
-      detail:
-        "router topology, but gpt_model_strategy is error: the main session's GPT requests are refused with an error",
-      fix: `codex-oss stop && ${start()}`,
+      status: 'WARN',
+      detail: expect.stringMatching(
+        /^production mode: GPT requests are refused, so the main session must use an open/,
+      ),
+      fix: `for a GPT main session: codex-oss stop && ${start()}`,
     });
+    expect(checkResult(report, 'bridge-running').detail).toContain('mode production,');
     expect(checkResult(report, 'round-trip').status).toBe('PASS');
+  });
+
+  it('passes production mode when the profile makes an open model the main model', async () => {
+    const profile = t.sandbox.home('codex-oss.config.toml');
+    writeFileSync(profile, `model = "ocg-deepseek-v4-pro"\n${readFileSync(profile, 'utf8')}`);
+    expect((await t.sandbox.startBridge('production')).code).toBe(0);
+    const { report } = await t.sandbox.doctor();
+    expect(checkResult(report, 'gpt-strategy')).toMatchObject({
+      status: 'PASS',
+      detail: 'production mode: the main session uses ocg-deepseek-v4-pro, an open model',
+    });
+  });
+
+  it('fails the round trip on an empty answer', async () => {
+    t.upstream.script(() => textReply(''));
+    expect((await t.sandbox.startBridge('openai')).code).toBe(0);
+    const { code, report } = await t.sandbox.doctor();
+    expect(checkResult(report, 'round-trip')).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringMatching(
+        /^ocg-deepseek-v4-flash failed after \d+ ms: empty_answer: the answer has no text$/,
+      ),
+    });
+    expect(checkResult(report, 'upstream-key').status).toBe('PASS');
+    expect(code).toBe(1);
+  });
+
+  it('fails the round trip on an answer that calls a tool the request never declared', async () => {
+    t.upstream.script(() => toolCallReply([{ name: 'exec_command', arguments: '{"cmd":"rm -rf /"}' }]));
+    expect((await t.sandbox.startBridge('openai')).code).toBe(0);
+    const { report } = await t.sandbox.doctor();
+    expect(checkResult(report, 'round-trip')).toMatchObject({
+      status: 'FAIL',
+      detail: expect.stringContaining(
+        'undeclared_tool_call: the answer called exec_command, but the request declared no tools',
+      ),
+    });
   });
 
   it('fails auth when the bridge runs with PROXY_API_KEY, so the token file Codex reads does not exist', async () => {

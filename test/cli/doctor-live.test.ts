@@ -80,7 +80,7 @@ describe('codex-oss doctor --live', () => {
     const { code, report } = await t.sandbox.doctor('--live');
     expect(checkResult(report, 'live-spawn')).toMatchObject({
       status: 'FAIL',
-      detail: expect.stringMatching(/^Codex 0\.169\.\d+ ignores an agent's model_provider/),
+      detail: expect.stringMatching(/^Codex \d+\.\d+\.\d+ ignores an agent's model_provider/),
       fix: expect.stringContaining('codex-oss install --topology router'),
     });
     expect(code).toBe(1);

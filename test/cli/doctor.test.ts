@@ -34,12 +34,16 @@ describe('codex-oss doctor on a healthy setup', () => {
   it('proves the bridge end to end: running, its key, a real round trip, GPT passed through', async () => {
     t.upstream.requests.length = 0;
     const { report } = await t.sandbox.doctor();
-    expect(checkResult(report, 'bridge-running').detail).toMatch(/version .*, mode router \(GPT: openai\)/);
+    expect(checkResult(report, 'bridge-running').detail).toMatch(/version .*, mode openai, up /);
     expect(checkResult(report, 'auth').detail).toMatch(/cat .*bridge-token.*the running bridge accepts it/);
     expect(checkResult(report, 'round-trip').detail).toMatch(
       /^ocg-deepseek-v4-flash answered "OK" in \d+ ms \(model ocg-deepseek-v4-flash\)$/,
     );
     expect(checkResult(report, 'gpt-strategy').detail).toContain('pass through to OpenAI');
+    expect(checkResult(report, 'gpt-credential')).toMatchObject({
+      status: 'PASS',
+      detail: "OPENAI_API_KEY (the running bridge's environment)",
+    });
     expect(checkResult(report, 'agents-loaded').detail).toContain('oss-kimi-rapid (ocg-kimi-k2.6)');
     expect(checkResult(report, 'rules-forbid-exec').detail).toContain('`codex exec hi` is forbidden');
     expect(t.upstream.requests.map((request) => request.body?.model)).toEqual(['deepseek-v4-flash']);

@@ -3,9 +3,13 @@
  * CODEX_HOME.
  */
 import { statSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseToml } from '../../src/cli/toml/parse-toml.ts';
+import { writeChatgptLogin } from '../support/chatgpt-login.ts';
 import { createInstallSandbox, type InstallSandbox } from './support/install-sandbox.ts';
+
+// Each install asks the real Codex four things; two installs on a loaded 2-core machine can take a minute.
+vi.setConfig({ testTimeout: 90_000 });
 
 let sandbox: InstallSandbox;
 beforeEach(() => {
@@ -15,6 +19,47 @@ afterEach(() => sandbox.cleanup());
 
 const mode = (file: string) => statSync(file).mode & 0o777;
 const toml = (text: string) => parseToml(text, 'test');
+
+describe('codex-oss install picks where GPT requests get their credential', () => {
+  const provider = () =>
+    (toml(sandbox.read('../codex-home/codex-oss.config.toml')) as any).model_providers.opencode_bridge;
+
+  it('signed in to Codex with a ChatGPT account: forwards that sign-in, with nothing to export', async () => {
+    writeChatgptLogin(sandbox.codexHome);
+    const run = await sandbox.install();
+    expect(run.exitCode, run.stderr).toBe(0);
+    expect(run.stdout).toContain(
+      'Auth: codex — your Codex sign-in (ChatGPT account) is forwarded for GPT requests.',
+    );
+    expect(run.stdout).toContain(
+      'GPT requests: your Codex sign-in (ChatGPT account), forwarded by the bridge.',
+    );
+    expect(run.stdout).not.toContain('no OpenAI credential');
+    expect(run.stdout).not.toContain('export');
+    expect(provider()).toMatchObject({
+      requires_openai_auth: true,
+      http_headers: { 'x-opencode-bridge-key': expect.any(String) },
+    });
+  });
+
+  it('signed in to Codex with an API key: forwards it too', async () => {
+    const login = await sandbox.codex(['login', '--with-api-key'], {}, 'sk-user-own-key-for-install\n');
+    expect(login.exitCode, login.stderr).toBe(0);
+    const run = await sandbox.install();
+    expect(run.stdout).toContain('GPT requests: your Codex sign-in (API key), forwarded by the bridge.');
+    expect(run.stdout).not.toContain('sk-user-own-key');
+    expect(provider().requires_openai_auth).toBe(true);
+  });
+
+  it('only OPENAI_API_KEY: the bridge uses it, and Codex sends only the bridge key', async () => {
+    sandbox.env.OPENAI_API_KEY = 'sk-openai-in-the-shell';
+    const run = await sandbox.install();
+    expect(run.stdout).toContain('Auth: command — Codex is not signed in and OPENAI_API_KEY is set');
+    expect(run.stdout).toContain('GPT requests: OPENAI_API_KEY (the environment).');
+    expect(provider().auth.command).toBe('cat');
+    expect(provider().requires_openai_auth).toBeUndefined();
+  });
+});
 
 describe('codex-oss install options', () => {
   it('--auth env uses OPENCODE_BRIDGE_TOKEN, and switching back removes it', async () => {
@@ -26,7 +71,7 @@ describe('codex-oss install options', () => {
       env_key: 'OPENCODE_BRIDGE_TOKEN',
     });
     expect(envProvider.auth).toBeUndefined();
-    await sandbox.install();
+    await sandbox.install('--auth', 'command');
     const back = (toml(sandbox.read('../codex-home/codex-oss.config.toml')) as any).model_providers
       .opencode_bridge;
     expect(back.env_key).toBeUndefined();

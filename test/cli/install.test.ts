@@ -2,10 +2,13 @@
  * `codex-oss install` in throwaway projects with a throwaway CODEX_HOME: what it writes, what it leaves alone, and
  * that running it again changes nothing.
  */
-import { readFileSync, statSync, writeFileSync } from 'node:fs';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { parseToml } from '../../src/cli/toml/parse-toml.ts';
 import { createInstallSandbox, type InstallSandbox } from './support/install-sandbox.ts';
+
+// Each install asks the real Codex four things; two installs on a loaded 2-core machine can take a minute.
+vi.setConfig({ testTimeout: 90_000 });
 
 let sandbox: InstallSandbox;
 beforeEach(() => {
@@ -41,6 +44,9 @@ describe('codex-oss install on an empty project (router, Codex 0.169)', () => {
     const profile = toml(sandbox.read('../codex-home/codex-oss.config.toml'));
     expect(profile.model_provider).toBe('opencode_bridge');
     expect(profile.model_catalog_json).toBe(sandbox.file('.codex-oss/codex/model-catalog.json'));
+    // Not signed in and no OPENAI_API_KEY: the profile forwards the sign-in `codex login` will make.
+    const token = sandbox.read('.codex-oss/state/bridge-token').trim();
+    expect(token).toMatch(/^ocb_[\w-]{43}$/);
     expect(profile.model_providers).toEqual({
       opencode_bridge: {
         name: 'opencode-bridge',
@@ -49,9 +55,14 @@ describe('codex-oss install on an empty project (router, Codex 0.169)', () => {
         request_max_retries: 4,
         stream_max_retries: 3,
         stream_idle_timeout_ms: 600_000,
-        auth: { command: 'cat', args: [sandbox.file('.codex-oss/state/bridge-token')] },
+        requires_openai_auth: true,
+        http_headers: { 'x-opencode-bridge-key': token },
       },
     });
+    // Both hold the bridge's key.
+    expect(mode(sandbox.file('.codex-oss/state/bridge-token'))).toBe(0o600);
+    expect(mode(sandbox.home('codex-oss.config.toml'))).toBe(0o600);
+    expect(run.stdout).not.toContain(token);
     expect(() => sandbox.read('../codex-home/config.toml')).toThrow(); // the user's config is not created
 
     for (const file of AGENT_FILES) expect(toml(sandbox.read(file)).model_provider).toBe('opencode_bridge');
@@ -72,12 +83,28 @@ describe('codex-oss install on an empty project (router, Codex 0.169)', () => {
     for (const dir of ['state', 'logs', 'run', 'env'])
       expect(mode(sandbox.file(`.codex-oss/${dir}`))).toBe(0o700);
 
-    expect(run.stdout).toContain("Topology: router — Codex 0.169.0 ignores an agent's model_provider");
+    // The version of the Codex under test (test:codex-latest runs the newest one).
+    expect(run.stdout).toMatch(/Topology: router — Codex \d+\.\d+\.\d+ ignores an agent's model_provider/);
     expect(run.stdout).toMatch(/created {3}\.codex\/agents\/oss-deepseek-pro\.toml/);
-    expect(run.stdout).toContain('npx codex-oss start --mode openai');
+    expect(run.stdout).toContain('Auth: codex — Codex is not signed in yet and OPENAI_API_KEY is not set');
+    expect(run.stdout).toContain(
+      '! GPT requests have no OpenAI credential yet: Codex is not signed in, and the bridge has no OPENAI_API_KEY. ' +
+        'Fix: run `codex login`',
+    );
+    expect(run.stdout).toContain('\n       codex-oss start --detach --mode openai\n');
     expect(run.stdout).toContain('codex --profile codex-oss');
     expect(run.stdout).toContain("! Codex ignores this project's .codex/");
     expect(sandbox.backups()).toEqual([]);
+  });
+
+  it('writes an AGENTS.md whose every file reference exists in the project', async () => {
+    expect((await sandbox.install()).exitCode).toBe(0);
+    const prose = sandbox.read('AGENTS.md').replace(/^(`{3,})[^\n]*\n[\s\S]*?^\1$/gm, ''); // examples aside
+    const references = [...prose.matchAll(/`([^`\s]+)`/g)]
+      .map(([, span]) => span ?? '')
+      .filter((span) => span.includes('/') || /\.(md|toml|rules|json)$/.test(span));
+    expect(references.length).toBeGreaterThan(0);
+    for (const reference of references) expect(existsSync(sandbox.file(reference)), reference).toBe(true);
   });
 
   it('changes nothing and makes no backup when run a second time', async () => {
@@ -93,14 +120,25 @@ describe('codex-oss install on an empty project (router, Codex 0.169)', () => {
 
 describe('codex-oss install in a second project with the same CODEX_HOME', () => {
   it('points the one codex-oss profile at this project, warning that the other project loses it', async () => {
-    expect((await sandbox.install('--trust')).exitCode).toBe(0);
+    expect((await sandbox.install('--trust', '--auth', 'command')).exitCode).toBe(0);
     const profile = sandbox.home('codex-oss.config.toml');
     const ours = sandbox.file('.codex-oss/state/bridge-token');
     writeFileSync(profile, readFileSync(profile, 'utf8').replaceAll(ours, '/other/project/bridge-token'));
-    const again = await sandbox.install('--trust');
+    const again = await sandbox.install('--trust', '--auth', 'command');
     expect(again.exitCode).toBe(0);
     expect(again.stdout).toContain('! the codex-oss profile used the bridge token of another project');
     expect(readFileSync(profile, 'utf8')).toContain(ours);
+  });
+
+  it('says so too when the profile carried another bridge token in its header (codex auth)', async () => {
+    expect((await sandbox.install('--trust')).exitCode).toBe(0);
+    const profile = sandbox.home('codex-oss.config.toml');
+    const token = sandbox.read('.codex-oss/state/bridge-token').trim();
+    writeFileSync(profile, readFileSync(profile, 'utf8').replaceAll(token, 'ocb_other-projects-token'));
+    const again = await sandbox.install('--trust');
+    expect(again.stdout).toContain('! the codex-oss profile used the bridge token of another project');
+    expect(readFileSync(profile, 'utf8')).toContain(token);
+    expect(again.stdout).not.toContain('ocb_other-projects-token');
   });
 });
 
@@ -222,8 +260,8 @@ describe('codex-oss install --topology', () => {
     expect(Object.keys(parsed.model_providers)).toEqual(['azure', 'opencode_bridge']);
     expect(parsed.model_providers.opencode_bridge.wire_api).toBe('responses');
     expect(() => sandbox.read('../codex-home/codex-oss.config.toml')).toThrow();
-    expect(run.stdout).toContain(
-      'Topology: subagent-provider — chosen with --topology subagent-provider; note: Codex 0.169.0 ignores',
+    expect(run.stdout).toMatch(
+      /Topology: subagent-provider — chosen with --topology subagent-provider; note: Codex \d+\.\d+\.\d+ ignores/,
     );
     expect(run.stdout).toContain('model catalog written but not referenced');
     expect(sandbox.backups()).toEqual([

@@ -6,6 +6,7 @@ import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_KEY, postResponses, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
+import { waitFor } from '../support/wait.ts';
 
 const OPENAI_KEY = 'sk-openai-test-key-1234';
 // Odd spacing and key order on purpose: the bridge must not re-serialise the body.
@@ -16,8 +17,18 @@ const SSE_BYTES =
   ': a comment OpenAI might send\n\n' +
   'event: response.completed\ndata: {"type":"response.completed","response":{"id":"resp_gpt","usage":null}}\n\n';
 
+/** A terminal event with usage, as OpenAI ends a real stream. */
+const COMPLETED_WITH_USAGE =
+  'event: response.completed\ndata: {"type":"response.completed","response":{"id":"resp_gpt","status":"completed",' +
+  '"usage":{"input_tokens":120,"input_tokens_details":{"cached_tokens":100},"output_tokens":7,' +
+  '"output_tokens_details":{"reasoning_tokens":3},"total_tokens":127}}}\n\n';
+const REJECTED =
+  '{"error":{"message":"Incorrect API key provided.","type":"invalid_request_error","code":"invalid_api_key"}}';
+
 let openai: Server;
 let received: { headers: IncomingHttpHeaders; body: string; path: string } | undefined;
+/** What the OpenAI stand-in answers next (then back to SSE_BYTES). */
+let nextReply: { status: number; contentType: string; body: string } | undefined;
 let t: TestBridge;
 
 beforeAll(async () => {
@@ -28,8 +39,10 @@ beforeAll(async () => {
     });
     req.on('end', () => {
       received = { headers: req.headers, body, path: req.url ?? '' };
-      res.writeHead(200, { 'content-type': 'text/event-stream', 'x-request-id': 'openai-req-1' });
-      res.end(SSE_BYTES);
+      const reply = nextReply ?? { status: 200, contentType: 'text/event-stream', body: SSE_BYTES };
+      nextReply = undefined;
+      res.writeHead(reply.status, { 'content-type': reply.contentType, 'x-request-id': 'openai-req-1' });
+      res.end(reply.body);
     });
   });
   await new Promise<void>((resolve) => openai.listen(0, '127.0.0.1', resolve));
@@ -80,11 +93,90 @@ describe('GPT pass-through', () => {
     expect(t.upstream.requests).toHaveLength(1);
   });
 
+  it('logs one line per GPT request — model, status, outcome, timings — and counts it in /metrics', async () => {
+    const before = passThroughLines(t).length;
+    nextReply = { status: 200, contentType: 'text/event-stream', body: COMPLETED_WITH_USAGE };
+    const response = await sendGpt(t, {
+      authorization: `Bearer ${BRIDGE_KEY}`,
+      'x-request-id': 'req-gpt-log',
+    });
+    expect(await response.text()).toBe(COMPLETED_WITH_USAGE);
+    await waitFor(() => passThroughLines(t).length > before);
+    const line = passThroughLines(t).find((entry) => entry.requestId === 'req-gpt-log');
+    expect(line).toMatchObject({
+      msg: 'gpt pass-through',
+      model: 'gpt-5.5',
+      target: 'openai',
+      credential: 'bridge_openai_api_key',
+      status: 200,
+      outcome: 'completed',
+      bytes: Buffer.byteLength(COMPLETED_WITH_USAGE),
+      usage: { input_tokens: 120, output_tokens: 7 },
+      upstreamRequestId: 'openai-req-1',
+    });
+    expect(line?.durationMs).toEqual(expect.any(Number));
+    expect(line?.firstByteMs).toEqual(expect.any(Number));
+    const metrics = await metricsText(t);
+    expect(metrics).toMatch(
+      /opencode_bridge_passthrough_requests_total\{model="gpt-5.5",target="openai",status="200",outcome="completed"\} [1-9]/,
+    );
+    expect(metrics).toMatch(
+      /opencode_bridge_passthrough_duration_seconds_count\{model="gpt-5.5",target="openai"\} [1-9]/,
+    );
+    expect(metrics).toMatch(/opencode_bridge_tokens_total\{model="gpt-5.5",kind="output"\} 7/);
+  });
+
+  it('logs an error OpenAI answers, and passes it on as it came', async () => {
+    nextReply = { status: 401, contentType: 'application/json', body: REJECTED };
+    const response = await sendGpt(t, {
+      authorization: `Bearer ${BRIDGE_KEY}`,
+      'x-request-id': 'req-gpt-401',
+    });
+    expect(response.status).toBe(401);
+    expect(await response.text()).toBe(REJECTED);
+    await waitFor(() => passThroughLines(t).some((entry) => entry.requestId === 'req-gpt-401'));
+    expect(passThroughLines(t).find((entry) => entry.requestId === 'req-gpt-401')).toMatchObject({
+      status: 401,
+      outcome: 'http_error',
+      level: 40,
+    });
+  });
+
+  it('prefers the sign-in Codex forwards over its own OPENAI_API_KEY, as Codex itself would', async () => {
+    const response = await sendGpt(t, {
+      authorization: 'Bearer sk-user-own-key',
+      'x-opencode-bridge-key': BRIDGE_KEY,
+    });
+    expect(response.status).toBe(200);
+    await response.text();
+    expect(received?.headers.authorization).toBe('Bearer sk-user-own-key');
+  });
+
   it('never writes the OpenAI or bridge key into the logs', () => {
     expect(t.rawLogs()).not.toContain(OPENAI_KEY);
     expect(t.rawLogs()).not.toContain(BRIDGE_KEY);
+    expect(t.rawLogs()).not.toContain('sk-user-own-key');
   });
 });
+
+function sendGpt(bridge: TestBridge, headers: Record<string, string>): Promise<Response> {
+  return fetch(`${bridge.baseUrl}/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: RAW_BODY,
+  });
+}
+
+function passThroughLines(bridge: TestBridge): Array<Record<string, unknown>> {
+  return bridge.logs().filter((line) => String(line.msg).startsWith('gpt pass-through'));
+}
+
+async function metricsText(bridge: TestBridge): Promise<string> {
+  const response = await fetch(`${bridge.bridge.url}/metrics`, {
+    headers: { authorization: `Bearer ${BRIDGE_KEY}` },
+  });
+  return response.text();
+}
 
 describe('GPT pass-through with the user’s own Codex sign-in (no OPENAI_API_KEY on the bridge)', () => {
   let forwarding: TestBridge;
@@ -138,11 +230,51 @@ describe('GPT pass-through with the user’s own Codex sign-in (no OPENAI_API_KE
     expect(response.status).toBe(401);
   });
 
-  it('says how to get credentials when there is neither OPENAI_API_KEY nor a forwarded sign-in', async () => {
+  it('answers 400 (which Codex shows at once) naming `codex login` when Codex is not signed in', async () => {
+    const before = received;
+    const response = await send({ 'x-opencode-bridge-key': BRIDGE_KEY, 'x-request-id': 'req-no-sign-in' });
+    expect(response.status).toBe(400);
+    const body = (await response.json()) as { error: { code: string; message: string; type: string } };
+    expect(body.error).toMatchObject({ code: 'openai_credentials_missing', type: 'invalid_request_error' });
+    expect(body.error.message).toContain('Codex is not signed in');
+    expect(body.error.message).toContain('`codex login`');
+    expect(body.error.message).toContain('OPENAI_API_KEY');
+    expect(received).toBe(before); // nothing went to OpenAI
+    expect(forwarding.logs().find((line) => line.requestId === 'req-no-sign-in')).toMatchObject({
+      msg: 'gpt pass-through refused: no OpenAI credential',
+      model: 'gpt-5.5',
+      status: 400,
+      outcome: 'credentials_missing',
+    });
+  });
+
+  it('answers 400 naming OPENAI_API_KEY and `codex login` when the client sends only the bridge key', async () => {
     const response = await send({ authorization: `Bearer ${BRIDGE_KEY}` });
-    expect(response.status).toBe(500);
+    expect(response.status).toBe(400);
     const body = (await response.json()) as { error: { code: string; message: string } };
-    expect(body.error.code).toBe('openai_key_missing');
-    expect(body.error.message).toContain('--auth codex');
+    expect(body.error.code).toBe('openai_credentials_missing');
+    expect(body.error.message).toContain('OPENAI_API_KEY=<key> codex-oss start --detach --mode openai');
+    expect(body.error.message).toContain('`codex login` and then `codex-oss install`');
+    const metrics = await metricsText(forwarding);
+    expect(metrics).toMatch(
+      /opencode_bridge_passthrough_requests_total\{model="gpt-5.5",target="none",status="400",outcome="credentials_missing"\} 2/,
+    );
+  });
+});
+
+describe('requests refused before any model runs', () => {
+  it('get a log line too', async () => {
+    const response = await fetch(`${t.baseUrl}/responses`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${BRIDGE_KEY}`, 'x-request-id': 'req-bad-model' },
+      body: JSON.stringify({ model: 'no-such-model', input: 'hi' }),
+    });
+    expect(response.status).toBe(400);
+    expect(t.logs().find((line) => line.requestId === 'req-bad-model')).toMatchObject({
+      msg: 'request refused',
+      model: 'no-such-model',
+      status: 400,
+      error: { code: 'model_not_found' },
+    });
   });
 });

@@ -103,7 +103,8 @@ describe('openai SDK against the bridge', () => {
     });
     expect(response.output_text).toBe('schema accepted');
     const sent = t.upstream.requests.at(-1)?.body.tools[0].function.parameters;
-    expect(sent.properties.schedule).toEqual({ type: 'object', properties: { cron: { type: 'string' } } });
+    expect(sent.properties.schedule).toEqual({ $ref: '#/$defs/Schedule' });
+    expect(sent.$defs.Schedule).toEqual({ type: 'object', properties: { cron: { type: 'string' } } });
     expect(sent.properties.mode).not.toHaveProperty('type');
   });
 

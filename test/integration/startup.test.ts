@@ -2,7 +2,7 @@
  * Start-up defaults that users rely on: the generated local token, the non-streaming upstream mode, and logs
  * that never contain a key.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,6 +15,39 @@ import { textReply } from '../mock-upstream/index.ts';
 import { BRIDGE_KEY, postResponses, UPSTREAM_KEY, useTestBridges } from '../support/bridge-harness.ts';
 
 const bridge = useTestBridges();
+
+const BRIDGE_BIN = path.join(import.meta.dirname, '..', '..', 'src', 'bin', 'opencode-bridge.ts');
+
+/** Runs the real `opencode-bridge` entry point until it says it is listening; returns what it wrote to stderr. */
+async function startupStderr(env: Record<string, string>): Promise<string> {
+  const stateDir = mkdtempSync(path.join(tmpdir(), 'ocb-startup-'));
+  const child = spawn(process.execPath, [BRIDGE_BIN], {
+    env: {
+      PATH: process.env.PATH ?? '',
+      PROXY_PORT: '0',
+      PROXY_API_KEY: BRIDGE_KEY,
+      PROXY_STATE_DB: path.join(stateDir, 'bridge.sqlite3'),
+      ...env,
+    },
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  try {
+    await new Promise<void>((resolve, reject) => {
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (stderr.includes('listening on')) resolve();
+      });
+      child.on('exit', (code) =>
+        reject(new Error(`the bridge exited (${code}) before listening:\n${stderr}`)),
+      );
+    });
+    return stderr;
+  } finally {
+    child.kill('SIGKILL');
+    rmSync(stateDir, { recursive: true, force: true });
+  }
+}
 
 describe('start-up', () => {
   it('generates a local token (0600) when no key is configured and accepts only that token', async () => {
@@ -65,6 +98,31 @@ describe('start-up', () => {
     const ids = models.data.map((model: { id: string }) => model.id);
     expect(ids).toContain('ocg-deepseek-v4-pro');
     expect(ids).toContain('opencode-go/kimi-k2.6');
+  });
+
+  it("answers Codex's /models?client_version=… in Codex's catalog shape, and everyone else with the OpenAI list", async () => {
+    const t = await bridge({});
+    const auth = { authorization: `Bearer ${BRIDGE_KEY}` };
+    const codex = (await (
+      await fetch(`${t.baseUrl}/models?client_version=0.169.0`, { headers: auth })
+    ).json()) as {
+      models: Array<Record<string, unknown>>;
+    };
+    expect(codex.models.find((model) => model.slug === 'ocg-deepseek-v4-pro')).toMatchObject({
+      context_window: 1_000_000,
+      apply_patch_tool_type: 'freeform',
+      shell_type: 'unified_exec',
+    });
+    const openai = (await (await fetch(`${t.baseUrl}/models`, { headers: auth })).json()) as {
+      object: string;
+      data: Array<Record<string, unknown>>;
+    };
+    expect(openai.object).toBe('list');
+    expect(openai.data.find((model) => model.id === 'ocg-kimi-k2.6')).toMatchObject({
+      object: 'model',
+      context_window: 262_144,
+      max_output_tokens: 65_536,
+    });
   });
 
   it('never writes the upstream or client key into the logs of a full run', async () => {
@@ -142,4 +200,17 @@ describe('start-up', () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it('warns in one line at start, before any request, that every upstream call will fail without a key', async () => {
+    const stderr = await startupStderr({ ALLOW_MISSING_OPENCODE_KEY: '1' });
+    const warnings = stderr.split('\n').filter((line) => line.includes('OPENCODE_GO_API_KEY'));
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(/without OPENCODE_GO_API_KEY.*every upstream call .* will fail/);
+  }, 120_000);
+
+  it('starts without that warning when the key is set', async () => {
+    const stderr = await startupStderr({ OPENCODE_GO_API_KEY: UPSTREAM_KEY });
+    expect(stderr).toContain('listening on');
+    expect(stderr).not.toContain('will fail');
+  }, 120_000);
 });

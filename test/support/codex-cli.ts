@@ -6,8 +6,7 @@ import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-
-const CODEX_BIN = path.join(import.meta.dirname, '..', '..', 'node_modules', '.bin', 'codex');
+import { CODEX_BIN } from './codex-bin.ts';
 
 export interface CodexRun {
   exitCode: number;

@@ -2,12 +2,9 @@
  * A Chat → Responses translator as the bridge builds one, for unit tests of the stream translation.
  */
 import { randomBytes } from 'node:crypto';
+import type { ResponseEcho } from '../../src/responses/echo.ts';
 import { createReasoningCarrier } from '../../src/translate/reasoning-carrier.ts';
-import {
-  ChatToResponsesTranslator,
-  type ResponseEcho,
-  type StreamTranslatorOptions,
-} from '../../src/translate/stream.ts';
+import { ChatToResponsesTranslator, type StreamTranslatorOptions } from '../../src/translate/stream.ts';
 import { ToolNames } from '../../src/translate/tools.ts';
 
 export const testCarrier = createReasoningCarrier(randomBytes(32));
@@ -25,7 +22,10 @@ export const TEST_ECHO: ResponseEcho = {
   store: false,
 };
 
-/** Tool names as Codex offers them: shell, image viewer, freeform apply_patch, a namespaced tool, local_shell. */
+/**
+ * Tool names as Codex offers them: shell, image viewer, freeform apply_patch, a namespaced tool, local_shell, and
+ * its client-run tool_search.
+ */
 export function codexToolNames(): ToolNames {
   const names = new ToolNames();
   names.register({ kind: 'function', name: 'exec_command' });
@@ -33,6 +33,7 @@ export function codexToolNames(): ToolNames {
   names.register({ kind: 'custom', name: 'apply_patch' });
   names.register({ kind: 'function', name: 'spawn_agent', namespace: 'multi_agent_v1' });
   names.register({ kind: 'local_shell', name: 'local_shell' });
+  names.register({ kind: 'tool_search', name: 'tool_search' });
   return names;
 }
 

@@ -13,7 +13,7 @@ export function bridgeEntry(moduleUrl: string = import.meta.url): string {
   const entry = path.resolve(path.dirname(here), '..', '..', 'bin', `opencode-bridge${extension}`);
   if (!existsSync(entry)) {
     throw new Error(
-      `the bridge entry ${entry} is missing; reinstall the package (npm i -g opencode-bridge).`,
+      `the bridge entry ${entry} is missing; reinstall the package from your clone (npm pack, then npm install -g ./opencode-bridge-<version>.tgz; README "Install").`,
     );
   }
   return entry;

@@ -4,12 +4,13 @@
  * config loader before anything is spawned, so every mistake is reported here, at once, and not in a log file.
  */
 import { type Config, ConfigError, loadConfig } from '../../config.ts';
+import { DEFAULT_BRIDGE_PORT } from '../../fixes.ts';
 import type { ProjectPaths } from '../project.ts';
 import { readEnvFile } from './env-file.ts';
 import type { StartMode } from './pid-file.ts';
-import { modeProblems, modeWarnings, START_MODES } from './start-mode.ts';
+import { modeProblems, START_MODES } from './start-mode.ts';
 
-export const DEFAULT_PORT = 4000;
+export const DEFAULT_PORT = DEFAULT_BRIDGE_PORT;
 
 export interface BridgeEnvironmentRequest {
   mode: StartMode;
@@ -58,9 +59,6 @@ export function bridgeEnvironment(request: BridgeEnvironmentRequest): BridgeEnvi
       'the port must be fixed so Codex can reach the bridge: pass --port N (e.g. --port 4000).',
     );
   }
-  const warnings = [
-    ...(file.permissionWarning ? [file.permissionWarning] : []),
-    ...modeWarnings(request.mode, env, paths.envFile),
-  ];
+  const warnings = file.permissionWarning ? [file.permissionWarning] : [];
   return { env, config, warnings };
 }

@@ -22,6 +22,8 @@ export interface Launch {
   drainSeconds: number;
   /** How long a detached start waits for GET /health to answer. */
   waitSeconds: number;
+  /** openai mode: what GPT requests travel with, for the start message. */
+  gpt?: string;
 }
 
 export interface SpawnedBridge {
@@ -62,6 +64,7 @@ export function spawnBridge(
     detached: options.detached,
     log_file: options.detached ? launch.paths.logFile : null,
     drain_seconds: launch.drainSeconds,
+    openai_api_key: Boolean(launch.config.gpt.openaiApiKey),
   };
   return { child, record };
 }
@@ -70,7 +73,7 @@ export function spawnBridge(
 export function clientKeyHint(config: Config): string {
   if (config.proxyApiKey) return 'clients send PROXY_API_KEY as "Authorization: Bearer <key>"';
   const file = path.join(config.state.dir, LOCAL_TOKEN_FILE);
-  return `clients send the token in ${file} as "Authorization: Bearer <token>"`;
+  return `clients send the token in ${file} as "Authorization: Bearer <token>", or in x-opencode-bridge-key next to a forwarded sign-in`;
 }
 
 /** Resolves with the exit code (1 when killed by a signal other than a clean stop). */

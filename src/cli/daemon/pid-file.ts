@@ -21,6 +21,8 @@ export interface PidRecord {
   /** Where a detached bridge writes its output; null in the foreground. */
   log_file: string | null;
   drain_seconds: number;
+  /** Whether the bridge was started with OPENAI_API_KEY (doctor cannot see its environment otherwise). */
+  openai_api_key?: boolean;
 }
 
 export class PidFileError extends Error {

@@ -6,10 +6,12 @@
 import { rmSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type CliContext, type Command, UsageError } from '../command.ts';
+import { describeCredential } from '../gpt-credential.ts';
 import { projectPaths } from '../project.ts';
 import { bridgeEnvironment } from './bridge-environment.ts';
 import { describeForeign, findBridgeProcess } from './bridge-process.ts';
 import { DEFAULT_DRAIN_SECONDS } from './bridge-run-args.ts';
+import { gptCredentialAtStart } from './gpt-check.ts';
 import type { Launch } from './launch.ts';
 import type { StartMode } from './pid-file.ts';
 import { portProblem } from './port-probe.ts';
@@ -117,6 +119,14 @@ export const startCommand: Command = {
       paths,
     });
     for (const warning of prepared.warnings) context.stderr(`codex-oss start: warning: ${warning}\n`);
+    const gpt =
+      options.mode === 'openai' ? await gptCredentialAtStart(paths, context.env, prepared.env) : undefined;
+    if (gpt?.kind === 'none') {
+      context.stderr(
+        `codex-oss start: warning: GPT requests have no OpenAI credential: ${gpt.why}. Fix: ${gpt.fix}. ` +
+          'Until then each GPT request is answered with that error (open models work).\n',
+      );
+    }
     const { host, port } = prepared.config.server;
     const taken = await portProblem(host, port);
     if (taken) throw new Error(taken);
@@ -127,6 +137,9 @@ export const startCommand: Command = {
       config: prepared.config,
       drainSeconds: options.drainSeconds,
       waitSeconds: options.waitSeconds,
+      ...(gpt
+        ? { gpt: gpt.kind === 'none' ? 'no credential (see the warning above)' : describeCredential(gpt) }
+        : {}),
     };
     return options.detach ? startDetached(launch, context) : startForeground(launch, context);
   },

@@ -63,6 +63,7 @@ export async function startDetached(launch: Launch, context: CliContext): Promis
       `  listening  ${record.url}/v1`,
       `  log        ${paths.logFile}`,
       `  auth       ${clientKeyHint(launch.config)}`,
+      ...(launch.gpt ? [`  GPT        ${launch.gpt}`] : []),
       'Check it with `codex-oss status`; stop it with `codex-oss stop`.',
       '',
     ].join('\n'),

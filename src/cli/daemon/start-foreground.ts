@@ -13,6 +13,7 @@ export async function startForeground(launch: Launch, context: CliContext): Prom
   writePidFile(launch.paths.pidFile, record);
   context.stderr(
     `codex-oss: bridge in the foreground (pid ${record.pid}, mode ${record.mode}); ${clientKeyHint(launch.config)}. ` +
+      `${launch.gpt ? `GPT requests: ${launch.gpt}. ` : ''}` +
       'Ctrl-C stops it after in-flight streams finish; press it twice to stop at once.\n',
   );
 

@@ -12,16 +12,18 @@ interface ModeSpec {
 export const START_MODES: Readonly<Record<StartMode, ModeSpec>> = {
   production: {
     strategy: 'error',
-    summary: 'open models only; GPT model requests are refused with a clear error (needs an OpenCode Go key)',
+    summary:
+      'open models only; a GPT model request gets a 400 that names the fix (subagent-provider, or an ocg-* main model)',
   },
   'compat-test': {
     strategy: 'oss',
-    summary: 'GPT model requests are answered by an open model, for trying Codex setups out',
+    summary:
+      'GPT model requests are answered by an open model (GPT_MODEL_OSS_FALLBACK): try the setup without an OpenAI credential',
   },
   openai: {
     strategy: 'openai',
     summary:
-      "router: GPT models pass through to the OpenAI API untouched (OPENAI_API_KEY, or the caller's Codex sign-in)",
+      'GPT model requests pass through to OpenAI (your forwarded Codex sign-in, or OPENAI_API_KEY): a GPT main session with OSS subagents',
   },
 };
 
@@ -44,23 +46,8 @@ export function modeProblems(
     problems.push(
       'production mode needs an OpenCode Go key. Get one at https://opencode.ai, then either ' +
         '`export OPENCODE_GO_API_KEY=<key>` or put `OPENCODE_GO_API_KEY=<key>` in ' +
-        `${envFile} (chmod 600). To try the bridge without a key, use --mode compat-test with ` +
-        'ALLOW_MISSING_OPENCODE_KEY=1.',
+        `${envFile} (chmod 600). To check the bridge without a key, run \`codex-oss self-test\` (offline).`,
     );
   }
   return problems;
-}
-
-/** What may not work in this mode with this environment, though the bridge can start. */
-export function modeWarnings(
-  mode: StartMode,
-  env: Readonly<Record<string, string | undefined>>,
-  envFile: string,
-): string[] {
-  if (mode !== 'openai' || env.OPENAI_API_KEY?.trim()) return [];
-  return [
-    'openai mode without OPENAI_API_KEY: GPT requests are passed through with the Codex sign-in of whoever sends ' +
-      'them (`codex-oss install --auth codex`); a request without one gets 401. To use an API key instead, ' +
-      `\`export OPENAI_API_KEY=<key>\` or add it to ${envFile}.`,
-  ];
 }

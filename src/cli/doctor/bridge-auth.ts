@@ -5,6 +5,7 @@
  * the bridge itself says which one it accepts (GET /v1/models answers 200 only to its key). Keys are never printed.
  */
 import { execFile } from 'node:child_process';
+import { BRIDGE_KEY_HEADER } from '../../bridge-key-header.ts';
 import { readIfExists } from '../fs/apply-changes.ts';
 import { isTable, type TomlTable } from '../toml/parse-toml.ts';
 
@@ -19,7 +20,7 @@ export interface CodexToken {
   source: string;
   /** Why there is no token, as a sentence. */
   problem?: string;
-  kind: 'command' | 'env_key' | 'none';
+  kind: 'command' | 'env_key' | 'header' | 'none';
 }
 
 function runAuthCommand(command: string, args: string[], cwd: string, env: Env): Promise<string> {
@@ -54,9 +55,14 @@ export async function codexToken(provider: TomlTable, cwd: string, env: Env): Pr
   if (isTable(provider.auth) && typeof provider.auth.command === 'string') {
     return commandToken(provider.auth, cwd, env);
   }
-  // `--auth codex`: the bridge key rides in x-opencode-bridge-key, read from an environment variable.
+  // `--auth codex`: the bridge key rides in x-opencode-bridge-key, written into the profile (or, in a provider
+  // written by hand or by an earlier install, read from an environment variable).
+  const header = isTable(provider.http_headers) ? provider.http_headers[BRIDGE_KEY_HEADER] : undefined;
+  if (typeof header === 'string' && header.trim()) {
+    return { token: header.trim(), source: `the ${BRIDGE_KEY_HEADER} header in the profile`, kind: 'header' };
+  }
   const headerVariable = isTable(provider.env_http_headers)
-    ? provider.env_http_headers['x-opencode-bridge-key']
+    ? provider.env_http_headers[BRIDGE_KEY_HEADER]
     : undefined;
   const variable = typeof provider.env_key === 'string' ? provider.env_key : headerVariable;
   if (typeof variable === 'string') {
@@ -75,8 +81,7 @@ export async function codexToken(provider: TomlTable, cwd: string, env: Env): Pr
     token: undefined,
     source: 'nothing',
     kind: 'none',
-    problem:
-      'the provider has no auth command, env_key or x-opencode-bridge-key header, so Codex sends no key and the bridge answers 401',
+    problem: `the provider has no auth command, env_key or ${BRIDGE_KEY_HEADER} header, so Codex sends no key and the bridge answers 401`,
   };
 }
 

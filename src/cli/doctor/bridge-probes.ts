@@ -22,7 +22,7 @@ export interface RoundTrip {
 interface ResponseBody {
   status?: string;
   model?: string;
-  output?: Array<{ type?: string; content?: Array<{ type?: string; text?: string }> }>;
+  output?: Array<{ type?: string; name?: string; content?: Array<{ type?: string; text?: string }> }>;
   error?: { code?: string; message?: string } | null;
   incomplete_details?: { reason?: string } | null;
 }
@@ -60,15 +60,36 @@ function fromBody(started: number, httpStatus: number, body: ResponseBody): Roun
     );
   }
   const completed = body.status === 'completed' || body.status === 'incomplete';
+  const text = outputText(body);
+  const problem = completed
+    ? answerProblem(body, text)
+    : { code: `status_${body.status}`, message: `the response ended with status ${body.status}` };
   return {
-    ok: completed,
+    ok: problem === undefined,
     latencyMs,
     httpStatus,
     answeredBy: body.model,
-    text: outputText(body),
-    errorCode: completed ? undefined : `status_${body.status}`,
-    errorMessage: completed ? undefined : `the response ended with status ${body.status}`,
+    text,
+    errorCode: problem?.code,
+    errorMessage: problem?.message,
   };
+}
+
+/** Items an answer may hold besides tool calls; the round trip declares no tools, so any call is to an undeclared one. */
+const ANSWER_ITEMS = new Set(['message', 'reasoning']);
+
+/** Why a completed answer still does not prove the path: a call to a tool never declared, or no text at all. */
+function answerProblem(body: ResponseBody, text: string): { code: string; message: string } | undefined {
+  const calls = (body.output ?? []).filter((item) => !ANSWER_ITEMS.has(item.type ?? ''));
+  if (calls.length > 0) {
+    const names = calls.map((item) => item.name ?? item.type ?? 'unknown').join(', ');
+    return {
+      code: 'undeclared_tool_call',
+      message: `the answer called ${names}, but the request declared no tools`,
+    };
+  }
+  if (text === '') return { code: 'empty_answer', message: 'the answer has no text' };
+  return undefined;
 }
 
 /** POSTs the round-trip request with `key`; never throws. */

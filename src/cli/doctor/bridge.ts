@@ -7,12 +7,21 @@ import { realpathSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import {
+  readLogFix,
+  restartCommand as restartWith,
+  statusAndLogFix,
+  upstreamKeyFix,
+  WAIT_FOR_LIMIT_RESET,
+} from '../../fixes.ts';
 import { VERSION } from '../../version.ts';
 import { portProblem } from '../daemon/port-probe.ts';
+import { startModeOfStrategy } from '../daemon/start-mode.ts';
 import { formatUptime } from '../daemon/status-table.ts';
-import { OPENCODE_KEY_ENV } from '../install/project-files.ts';
+import { describeCredential, resolveGptCredential } from '../gpt-credential.ts';
 import { ROUND_TRIP_MODEL, type RoundTrip } from './bridge-probes.ts';
 import { type Check, checkWith, fail, notChecked, type Outcome, pass, warn } from './check.ts';
+import { effectiveProvider, layeredValue } from './config-files.ts';
 import type { BridgeState, DoctorContext } from './context.ts';
 import { describeHolder, findPortHolder } from './port-holder.ts';
 
@@ -36,7 +45,7 @@ function runningBridgeCheck(
 }
 
 async function restartCommand(context: DoctorContext): Promise<string> {
-  return `codex-oss stop && ${await context.startCommand()}`;
+  return restartWith(await context.startCommand());
 }
 
 const running: Check = {
@@ -48,7 +57,7 @@ const running: Check = {
     if (!state.running)
       return fail(state.reason.replace(/; start it with .*$/, ''), await context.startCommand());
     const { record, health } = state;
-    const found = `pid ${record.pid} at ${record.url}/v1, version ${health.version}, mode ${health.mode} (GPT: ${health.gpt_model_strategy}), up ${formatUptime(health.uptime_seconds)}`;
+    const found = `pid ${record.pid} at ${record.url}/v1, version ${health.version}, mode ${runningMode(state)}, up ${formatUptime(health.uptime_seconds)}`;
     if (health.version !== VERSION) {
       return warn(`${found}; this codex-oss is ${VERSION}`, await restartCommand(context));
     }
@@ -90,22 +99,82 @@ const port: Check = {
   },
 };
 
+/** The `codex-oss start` mode the running bridge is in, named as `start` and `status` name it. */
+function runningMode({ health, record }: RunningBridge): string {
+  return startModeOfStrategy(health.gpt_model_strategy) ?? record.mode;
+}
+
+/** The main session's model in the profile (or user config), when it is an open model the bridge serves. */
+function ossMainModel(context: DoctorContext): string | undefined {
+  const model = layeredValue(context.files, 'model')?.value;
+  return typeof model === 'string' && /^(ocg-|opencode-go\/)/.test(model) ? model : undefined;
+}
+
 const gptStrategy = runningBridgeCheck(
   'gpt-strategy',
   'GPT requests fit topology',
-  async ({ health }, context) => {
-    const strategy = health.gpt_model_strategy;
+  async (bridge, context) => {
+    const mode = runningMode(bridge);
     if (context.topology !== 'router') {
-      return pass(`gpt_model_strategy ${strategy}: the main session does not go through the bridge`);
+      return pass(`${mode} mode: the main session does not go through the bridge`);
     }
-    if (strategy === 'openai') return pass('GPT requests pass through to OpenAI (gpt_model_strategy openai)');
-    const effect = strategy === 'error' ? 'refused with an error' : 'answered by an open model';
-    return fail(
-      `router topology, but gpt_model_strategy is ${strategy}: the main session's GPT requests are ${effect}`,
-      await restartCommand(context),
-    );
+    const toOpenAI = `codex-oss stop && ${await context.startCommand()}`;
+    switch (bridge.health.gpt_model_strategy) {
+      case 'openai':
+        return pass('openai mode: GPT requests pass through to OpenAI');
+      case 'oss':
+        return warn(
+          'compat-test mode: GPT requests are answered by an open model (for trying the setup out; no GPT is used)',
+          `for a GPT main session: ${toOpenAI}`,
+        );
+      default: {
+        const main = ossMainModel(context);
+        if (main) return pass(`production mode: the main session uses ${main}, an open model`);
+        return warn(
+          'production mode: GPT requests are refused, so the main session must use an open model ' +
+            '(`codex --profile codex-oss -m ocg-deepseek-v4-pro`)',
+          `for a GPT main session: ${toOpenAI}`,
+        );
+      }
+    }
   },
 );
+
+/** Where the bridge gets OPENAI_API_KEY: the running bridge's start, else what a start from here would find. */
+function openaiKeyWhere(state: BridgeState, context: DoctorContext): string | undefined {
+  if (state.running && state.record.openai_api_key !== undefined) {
+    return state.record.openai_api_key ? "the running bridge's environment" : undefined;
+  }
+  if (context.env.OPENAI_API_KEY?.trim()) return 'the environment';
+  const file = context.envFile instanceof Error ? undefined : context.envFile.values.OPENAI_API_KEY;
+  return file?.trim() ? context.paths.envFile : undefined;
+}
+
+const gptCredential: Check = {
+  id: 'gpt-credential',
+  group: 'bridge',
+  title: 'GPT requests have a credential',
+  async run(context) {
+    if (context.topology !== 'router')
+      return pass('not needed: the main session does not go through the bridge');
+    const state = await context.bridge();
+    if (state.running && state.health.gpt_model_strategy !== 'openai') {
+      return pass(`not needed in ${runningMode(state)} mode: GPT requests do not go to OpenAI`);
+    }
+    const forwardsSignIn = effectiveProvider(context.files)?.table.requires_openai_auth === true;
+    const signIn = forwardsSignIn
+      ? await context.codexSignIn()
+      : ({ state: 'unknown', why: 'not asked: the profile does not forward it' } as const);
+    const credential = resolveGptCredential({
+      forwardsSignIn,
+      signIn,
+      openaiApiKey: openaiKeyWhere(state, context),
+    });
+    if (credential.kind !== 'none') return pass(describeCredential(credential));
+    // A GPT request would be answered with HTTP 400 openai_credentials_missing, which Codex shows as the error.
+    return fail(`${credential.why}: every GPT request fails`, credential.fix);
+  },
+};
 
 async function roundTripFix(trip: RoundTrip, context: DoctorContext, logFile: string): Promise<string> {
   switch (trip.errorCode) {
@@ -113,13 +182,15 @@ async function roundTripFix(trip: RoundTrip, context: DoctorContext, logFile: st
       return `${keyFix(context)}: ${await restartCommand(context)}`;
     case 'timeout':
     case 'unreachable':
-      return `codex-oss status, and read the log: tail -n 50 ${logFile}`;
+      return statusAndLogFix(logFile);
     default:
-      return `read the bridge's log for the request: tail -n 50 ${logFile}`;
+      return readLogFix(logFile);
   }
 }
 
 const RATE_LIMITED = new Set(['rate_limit_exceeded', 'insufficient_quota']);
+/** The model answered (so the upstream took the key), but not with an answer that proves the path. */
+const BAD_ANSWER = new Set(['empty_answer', 'undeclared_tool_call']);
 
 const roundTrip = runningBridgeCheck(
   'round-trip',
@@ -139,14 +210,13 @@ const roundTrip = runningBridgeCheck(
     }
     const detail = `${ROUND_TRIP_MODEL} failed after ${trip.latencyMs} ms: ${trip.errorCode}: ${trip.errorMessage}`;
     if (RATE_LIMITED.has(trip.errorCode ?? ''))
-      return warn(detail, 'wait for the limit to reset (see `codex-oss status`), then run doctor again');
+      return warn(detail, `${WAIT_FOR_LIMIT_RESET}, then run doctor again`);
     return fail(detail, await roundTripFix(trip, context, record.log_file ?? context.paths.logFile));
   },
 );
 
 function keyFix(context: DoctorContext): string {
-  const file = context.paths.envFile;
-  return `put a valid \`${OPENCODE_KEY_ENV}=<key>\` in ${file} (chmod 600; an exported ${OPENCODE_KEY_ENV} wins over it), then restart the bridge`;
+  return upstreamKeyFix(context.paths.envFile);
 }
 
 const upstreamKey = runningBridgeCheck(
@@ -162,7 +232,7 @@ const upstreamKey = runningBridgeCheck(
     }
     const trip = await context.roundTrip();
     if (!trip) return notChecked('no round trip (see above)', 'fix the round trip, then run doctor again');
-    if (trip.ok || RATE_LIMITED.has(trip.errorCode ?? ''))
+    if (trip.ok || RATE_LIMITED.has(trip.errorCode ?? '') || BAD_ANSWER.has(trip.errorCode ?? ''))
       return pass(`${upstream?.base_url ?? 'the upstream'} accepted it`);
     if (trip.errorCode === 'upstream_authentication_failed') {
       return fail(
@@ -223,4 +293,12 @@ const stateDb: Check = {
   },
 };
 
-export const BRIDGE_CHECKS: readonly Check[] = [running, port, gptStrategy, roundTrip, upstreamKey, stateDb];
+export const BRIDGE_CHECKS: readonly Check[] = [
+  running,
+  port,
+  gptStrategy,
+  gptCredential,
+  roundTrip,
+  upstreamKey,
+  stateDb,
+];

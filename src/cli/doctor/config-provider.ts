@@ -92,9 +92,11 @@ async function keyFix(
     const drop = accepted?.envFile
       ? `delete the ${variable} line from ${accepted.envFile}`
       : `unset ${variable}`;
-    return `${drop} so the bridge uses ${tokenFile} (which Codex reads), then: codex-oss stop && ${await context.startCommand()}`;
+    return `${drop} so the bridge uses ${tokenFile} (whose token Codex sends), then: codex-oss stop && ${await context.startCommand()}`;
   }
-  return `codex-oss install (its auth command then reads ${tokenFile})`;
+  return token.kind === 'header'
+    ? `codex-oss install (it writes the token from ${tokenFile} into the profile)`
+    : `codex-oss install (its auth command then reads ${tokenFile})`;
 }
 
 type WithToken = CodexToken & { token: string };

@@ -4,6 +4,7 @@
  * sends, the key the bridge accepts and the inference round trip.
  */
 import path from 'node:path';
+import { startCommand } from '../../fixes.ts';
 import { LOCAL_TOKEN_FILE } from '../../state/secrets.ts';
 import { DEFAULT_PORT } from '../daemon/bridge-environment.ts';
 import type { HealthReport } from '../daemon/bridge-health.ts';
@@ -11,6 +12,7 @@ import { fetchHealth } from '../daemon/bridge-health.ts';
 import { type EnvFile, readEnvFile } from '../daemon/env-file.ts';
 import { type PidRecord, readPidFile } from '../daemon/pid-file.ts';
 import { currentStatus } from '../daemon/status-command.ts';
+import { type CodexSignIn, codexSignIn } from '../gpt-credential.ts';
 import {
   type CodexRunOptions,
   type CodexRunResult,
@@ -69,6 +71,8 @@ export interface DoctorContext {
   codex(): Promise<CodexInstall | undefined>;
   bridge(): Promise<BridgeState>;
   port(): Promise<number>;
+  /** What `codex login status` says about the user's own CODEX_HOME (read only). */
+  codexSignIn(): Promise<CodexSignIn>;
   /** The key Codex sends; undefined when no provider is defined where Codex reads it. */
   codexToken(): Promise<CodexToken | undefined>;
   /** A key the running bridge accepts (Codex's first); undefined when it is down or accepts none we know. */
@@ -194,6 +198,7 @@ export function createDoctorContext(root: string, env: Env, options: DoctorOptio
     }),
     bridge,
     port,
+    codexSignIn: once(async () => codexSignIn(findCodex(env, root), env)),
     codexToken: token,
     bridgeKey,
     roundTrip: once(async () => {
@@ -212,7 +217,7 @@ export function createDoctorContext(root: string, env: Env, options: DoctorOptio
     startCommand: async (otherPort?: number) => {
       const mode = topology === 'subagent-provider' ? 'production' : 'openai';
       const chosen = otherPort ?? (await port());
-      return `codex-oss start --detach --mode ${mode}${chosen === DEFAULT_PORT ? '' : ` --port ${chosen}`}`;
+      return startCommand(mode, chosen);
     },
   };
 }

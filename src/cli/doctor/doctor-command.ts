@@ -45,7 +45,8 @@ Costs: when the bridge runs, doctor sends it one tiny real request ("Reply with 
 ocg-deepseek-v4-flash), which spends a few OpenCode Go tokens; --live spends a few more (a parent turn on
 ocg-deepseek-v4-flash and the spawned agent's on Kimi K2.6). No GPT tokens are spent.
 Doctor runs the provider's auth command to read the bridge token, and runs Codex with a throwaway CODEX_HOME
-holding copies of your config files, so your own CODEX_HOME is never written. Keys are never printed.`;
+holding copies of your config files, so your own CODEX_HOME is never written (only \`codex login status\` reads it,
+to see whether your sign-in can be forwarded). Keys are never printed.`;
 
 function parsePort(raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;

@@ -10,7 +10,7 @@ import path from 'node:path';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-// Codex starts in well under a second; a minute only bounds a hang on a heavily loaded machine.
+/** Generous: each probe is quick, but a loaded 2-core machine running several at once can take tens of seconds. */
 const TIMEOUT_MS = 60_000;
 
 function isExecutable(file: string): boolean {

@@ -37,7 +37,8 @@ export const installCommand: Command = {
         warnings: plan.warnings,
         notes: plan.notes,
         port: options.port,
-        auth: options.auth,
+        auth: plan.auth,
+        gptCredential: plan.gptCredential,
         tokenFile: path.join(paths.stateDir, LOCAL_TOKEN_FILE),
       }),
     );

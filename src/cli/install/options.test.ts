@@ -3,10 +3,9 @@ import { UsageError } from '../command.ts';
 import { parseInstallArgs } from './options.ts';
 
 describe('parseInstallArgs', () => {
-  it('defaults to port 4000, command auth, no trust, no force and a probed topology', () => {
+  it('defaults to port 4000, no trust, no force, and a probed topology and auth', () => {
     expect(parseInstallArgs([])).toEqual({
       port: 4000,
-      auth: 'command',
       trust: false,
       force: false,
       keyFromEnv: false,

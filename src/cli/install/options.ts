@@ -34,7 +34,8 @@ export interface InstallOptions {
   /** Unset: chosen from the installed Codex version. */
   topology?: Topology;
   port: number;
-  auth: AuthMode;
+  /** Unset: chosen from the user's credentials (see chooseAuth). */
+  auth?: AuthMode;
   trust: boolean;
   force: boolean;
   keyFromEnv: boolean;
@@ -122,11 +123,12 @@ export function parseInstallArgs(args: readonly string[]): InstallOptions {
   }
   const options: InstallOptions = {
     port: port(values.port as string | undefined),
-    auth: oneOf('--auth', values.auth as string | undefined, AUTH_MODES) ?? 'command',
     trust: values.trust === true,
     force: values.force === true,
     keyFromEnv: values['key-from-env'] === true,
   };
+  const auth = oneOf('--auth', values.auth as string | undefined, AUTH_MODES);
+  if (auth) options.auth = auth;
   const topology = oneOf('--topology', values.topology as string | undefined, TOPOLOGIES);
   if (topology) options.topology = topology;
   const agent = customAgent(values);
@@ -148,10 +150,14 @@ Options:
                       Default: chosen from the installed Codex version.
   --port N            the bridge's port (default ${DEFAULT_PORT})
   --auth command|env|codex
-                      how Codex gets the bridge token: run \`cat <token file>\` (default), or read
-                      the OPENCODE_BRIDGE_TOKEN environment variable; codex: GPT requests carry your
-                      own Codex sign-in (requires_openai_auth), forwarded to OpenAI by the bridge, and
-                      the bridge token travels in x-opencode-bridge-key from OPENCODE_BRIDGE_TOKEN
+                      how Codex authenticates to the bridge, and so where GPT requests get their
+                      OpenAI credential. codex: Codex sends your own sign-in (requires_openai_auth)
+                      and the bridge forwards it; the bridge token rides in x-opencode-bridge-key,
+                      written into the profile. command: Codex runs \`cat <token file>\`, and GPT
+                      requests use the bridge's OPENAI_API_KEY. env: as command, but the token
+                      comes from $OPENCODE_BRIDGE_TOKEN.
+                      Default (router): codex when you are signed in to Codex (\`codex login status\`)
+                      or have neither; command when only OPENAI_API_KEY is set. subagent-provider: command.
   --trust             record this project as trusted in your Codex config (Codex ignores .codex/
                       in untrusted projects)
   --force             rewrite codex-oss's own files even where they were edited (backed up first)

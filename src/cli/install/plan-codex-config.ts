@@ -5,6 +5,8 @@
  * - subagent-provider: only the provider table in `$CODEX_HOME/config.toml`; never a top-level model_provider.
  * - `--trust`: the project's `[projects."<root>"]` table in `$CODEX_HOME/config.toml`.
  */
+
+import { BRIDGE_KEY_HEADER } from '../../bridge-key-header.ts';
 import type { PlannedFile } from '../fs/apply-changes.ts';
 import { PROVIDER_ID, type UserPaths } from '../project.ts';
 import { setRootKeys, setTable } from '../toml/edit-toml.ts';
@@ -49,16 +51,27 @@ function catalogKey(text: string, file: string, request: CodexConfigRequest, our
   return current === ourCatalog ? undefined : current;
 }
 
-function previousProject(text: string, file: string, tokenFile: string): string | undefined {
-  const args = valueAt(parseToml(text, file), [...PROVIDER_PATH, 'auth', 'args']);
+/** Another project's bridge the profile pointed at: its token file, or its token in the header (never shown). */
+function previousProject(text: string, file: string, provider: ProviderSettings): string | undefined {
+  const data = parseToml(text, file);
+  const args = valueAt(data, [...PROVIDER_PATH, 'auth', 'args']);
   const previous = Array.isArray(args) ? args[0] : undefined;
-  return typeof previous === 'string' && previous !== tokenFile ? previous : undefined;
+  if (typeof previous === 'string' && previous !== provider.tokenFile) return previous;
+  const header = valueAt(data, [...PROVIDER_PATH, 'http_headers', BRIDGE_KEY_HEADER]);
+  return typeof header === 'string' && provider.token && header !== provider.token
+    ? 'its token was in the profile'
+    : undefined;
+}
+
+/** A file that will hold the bridge token is private to the user. */
+function privateIfKeyed(request: CodexConfigRequest): { mode?: number } {
+  return request.provider.token ? { mode: 0o600 } : {};
 }
 
 function planProfile(user: UserPaths, request: CodexConfigRequest, ourCatalog: string, read: ReadFile) {
   const before = read(user.profileConfig);
   let profile = before ?? '';
-  const previous = previousProject(profile, user.profileConfig, request.provider.tokenFile);
+  const previous = previousProject(profile, user.profileConfig, request.provider);
   // One profile per CODEX_HOME: it points at one project's bridge token, so the project installed last wins.
   const warnings = previous
     ? [
@@ -72,7 +85,7 @@ function planProfile(user: UserPaths, request: CodexConfigRequest, ourCatalog: s
     model_catalog_json: catalogKey(profile, user.profileConfig, request, ourCatalog),
   });
   profile = withProvider(profile, user.profileConfig, request);
-  return { file: { path: user.profileConfig, before, after: profile }, warnings };
+  return { file: { path: user.profileConfig, before, after: profile, ...privateIfKeyed(request) }, warnings };
 }
 
 /** The user config with trust recorded when asked (and allowed), plus what to tell the user. */
@@ -140,7 +153,8 @@ export function planCodexConfig(
   config = trust.config;
   if (trust.warning) warnings.push(trust.warning);
   if (configBefore !== undefined || config !== '') {
-    files.push({ path: user.userConfig, before: configBefore, after: config });
+    const keyed = request.topology === 'subagent-provider' ? privateIfKeyed(request) : {};
+    files.push({ path: user.userConfig, before: configBefore, after: config, ...keyed });
   }
   return { files, warnings };
 }

@@ -23,6 +23,14 @@ describe('providerTable', () => {
     expect(table.env_key_instructions).toContain(`cat '${tokenFile}'`);
     expect(table.auth).toBeUndefined();
   });
+
+  it('or forwards the Codex sign-in, with the bridge token in a static header (nothing to export)', () => {
+    expect(providerTable({ port: 4000, auth: 'codex', tokenFile, token: 'ocb_t' })).toMatchObject({
+      requires_openai_auth: true,
+      http_headers: { 'x-opencode-bridge-key': 'ocb_t' },
+    });
+    expect(() => providerTable({ port: 4000, auth: 'codex', tokenFile })).toThrow(/token/);
+  });
 });
 
 describe('mergeProviderTable', () => {
@@ -31,6 +39,18 @@ describe('mergeProviderTable', () => {
   it('keeps keys the user added to the table, but not a conflicting way to authenticate', () => {
     const existing = { ...ours, http_headers: { 'X-Team': 'a' }, env_key: 'OLD', base_url: 'http://old/v1' };
     expect(mergeProviderTable(existing, ours, false)).toEqual({ ...ours, http_headers: { 'X-Team': 'a' } });
+  });
+
+  it("keeps the user's own static headers but drops our key header when the auth no longer needs it", () => {
+    const codex = providerTable({ port: 4000, auth: 'codex', tokenFile, token: 'ocb_t' });
+    const existing = { ...codex, http_headers: { 'X-Team': 'a', 'x-opencode-bridge-key': 'ocb_t' } };
+    expect(mergeProviderTable(existing, ours, false)).toEqual({ ...ours, http_headers: { 'X-Team': 'a' } });
+    expect(
+      mergeProviderTable({ ...ours, http_headers: { 'X-Team': 'a' } }, codex, false).http_headers,
+    ).toEqual({
+      'X-Team': 'a',
+      'x-opencode-bridge-key': 'ocb_t',
+    });
   });
 
   it('drops them with --force', () => {

@@ -3,6 +3,7 @@
  * definitions — the user-level config or a profile file — never in the project's `.codex/config.toml`, which Codex
  * ignores for provider keys (docs/codex-client.md#provider-configuration).
  */
+import { BRIDGE_KEY_HEADER } from '../../bridge-key-header.ts';
 import type { TomlTable } from '../toml/parse-toml.ts';
 import type { AuthMode } from './options.ts';
 
@@ -28,6 +29,8 @@ export interface ProviderSettings {
   auth: AuthMode;
   /** Absolute path of the bridge's local token file. */
   tokenFile: string;
+  /** The token itself: `codex` auth sends it in a static header (so no shell needs it exported). */
+  token?: string;
 }
 
 export function bridgeBaseUrl(port: number): string {
@@ -54,9 +57,11 @@ export function providerTable(settings: ProviderSettings): TomlTable {
       return table;
     case 'codex':
       // GPT requests carry the user's own Codex sign-in (forwarded to OpenAI by the bridge); the bridge key then
-      // travels in its own header, read from the environment. (requires_openai_auth excludes env_key and auth.)
+      // travels in its own header (requires_openai_auth excludes env_key and auth). A static header, written into the
+      // 0600 profile, so no shell must export anything; install writes the token file first if the bridge has none.
+      if (!settings.token) throw new Error('codex auth needs the bridge token');
       table.requires_openai_auth = true;
-      table.env_http_headers = { 'x-opencode-bridge-key': BRIDGE_TOKEN_ENV };
+      table.http_headers = { [BRIDGE_KEY_HEADER]: settings.token };
       return table;
     default: {
       const unknown: never = settings.auth;
@@ -69,7 +74,20 @@ export function providerTable(settings: ProviderSettings): TomlTable {
 export function mergeProviderTable(existing: unknown, ours: TomlTable, force: boolean): TomlTable {
   if (force || typeof existing !== 'object' || existing === null || Array.isArray(existing)) return ours;
   const extras = Object.entries(existing as TomlTable).filter(
-    ([key]) => !Object.hasOwn(ours, key) && !AUTH_KEYS.includes(key),
+    ([key]) => !Object.hasOwn(ours, key) && !AUTH_KEYS.includes(key) && key !== 'http_headers',
   );
-  return { ...ours, ...Object.fromEntries(extras) };
+  const headers = mergeHeaders((existing as TomlTable).http_headers, ours.http_headers);
+  return { ...ours, ...Object.fromEntries(extras), ...(headers ? { http_headers: headers } : {}) };
+}
+
+/** The user's own static headers stay; the bridge-key header is ours (set by `codex` auth, gone otherwise). */
+function mergeHeaders(existing: unknown, ours: unknown): TomlTable | undefined {
+  const theirs =
+    typeof existing === 'object' && existing !== null && !Array.isArray(existing)
+      ? Object.fromEntries(
+          Object.entries(existing as TomlTable).filter(([name]) => name.toLowerCase() !== BRIDGE_KEY_HEADER),
+        )
+      : {};
+  const merged = { ...theirs, ...((ours as TomlTable | undefined) ?? {}) };
+  return Object.keys(merged).length > 0 ? merged : undefined;
 }

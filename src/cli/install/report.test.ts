@@ -22,9 +22,21 @@ describe('formatInstallReport', () => {
     warnings: ['trust it'],
     notes: ['a note'],
     port: 4000,
-    auth: 'command' as const,
+    auth: {
+      auth: 'codex' as const,
+      reason: 'your Codex sign-in (ChatGPT account) is forwarded for GPT requests',
+    },
+    gptCredential: { kind: 'codex_sign_in' as const, signIn: { state: 'chatgpt' as const } },
     tokenFile: '/work/p/.codex-oss/state/bridge-token',
   };
+
+  it('says which auth it chose and what GPT requests travel with', () => {
+    const text = formatInstallReport(report);
+    expect(text).toContain(
+      'Auth: codex — your Codex sign-in (ChatGPT account) is forwarded for GPT requests.\n' +
+        'GPT requests: your Codex sign-in (ChatGPT account), forwarded by the bridge.\n',
+    );
+  });
 
   it('lists each file with what happened, project files relative, and the backups', () => {
     const text = formatInstallReport(report);
@@ -49,26 +61,43 @@ describe('nextSteps', () => {
   const context = {
     port: 4000,
     auth: 'command' as const,
+    gptCredential: { kind: 'openai_api_key' as const, where: 'the environment' },
     tokenFile: '/work/p/.codex-oss/state/bridge-token',
     projectRoot: '/work/p',
   };
 
-  it('router: start with GPT passthrough, then the profile', () => {
+  it('router: start with GPT passthrough (saying with what), then the profile; commands as a global install runs them', () => {
     const steps = nextSteps({ ...context, topology: 'router', port: 4100 }).join('\n');
-    expect(steps).toContain('npx codex-oss start --mode openai --port 4100');
+    expect(steps).toContain('(GPT requests pass through to OpenAI with OPENAI_API_KEY (the environment))');
+    expect(steps).toContain('\n       codex-oss start --detach --mode openai --port 4100\n');
     expect(steps).toContain('codex --profile codex-oss');
+    expect(steps).toContain('codex-oss doctor');
+    expect(steps).not.toContain('npx');
     expect(steps).not.toContain('export');
   });
 
+  it('router without a credential: points at the warning that says how to get one', () => {
+    const none = { kind: 'none' as const, why: 'Codex is not signed in', fix: 'run `codex login`' };
+    const steps = nextSteps({ ...context, topology: 'router', auth: 'codex', gptCredential: none }).join(
+      '\n',
+    );
+    expect(steps).toContain(
+      '1. Start the bridge (GPT requests have no credential yet: see the ! line above):',
+    );
+  });
+
   it('subagent-provider: plain start and plain codex', () => {
-    const steps = nextSteps({ ...context, topology: 'subagent-provider' }).join('\n');
-    expect(steps).toContain('npx codex-oss start\n');
+    const steps = nextSteps({ ...context, topology: 'subagent-provider', gptCredential: undefined }).join(
+      '\n',
+    );
+    expect(steps).toContain('codex-oss start --detach\n');
     expect(steps).not.toContain('--profile');
   });
 
-  it('env and codex auth: says how to export the bridge key for Codex', () => {
-    const steps = nextSteps({ ...context, topology: 'router', auth: 'codex' }).join('\n');
-    expect(steps).toContain('export OPENCODE_BRIDGE_TOKEN="$(cat .codex-oss/state/bridge-token)"');
-    expect(steps).toContain('with your Codex sign-in');
+  it('env auth: says how to export the bridge key for Codex; codex auth needs no export', () => {
+    const env = nextSteps({ ...context, topology: 'router', auth: 'env' }).join('\n');
+    expect(env).toContain('export OPENCODE_BRIDGE_TOKEN="$(cat .codex-oss/state/bridge-token)"');
+    const codex = nextSteps({ ...context, topology: 'router', auth: 'codex' }).join('\n');
+    expect(codex).not.toContain('export');
   });
 });

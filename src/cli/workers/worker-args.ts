@@ -15,6 +15,8 @@ export interface WorkerArgs {
   base: string;
   name: string | undefined;
   dryRun: boolean;
+  /** Wait for piped input to end, however long it takes (piped-input.ts). */
+  stdin: boolean;
   extra: string[];
 }
 
@@ -24,19 +26,23 @@ const OPTIONS = {
   base: { type: 'string' },
   name: { type: 'string' },
   'dry-run': { type: 'boolean' },
+  stdin: { type: 'boolean' },
 } as const;
 
 export function workerUsage(role: WorkerRole): string {
-  const placeOptions = role.worktree
-    ? '  --base REF       commit the worktree starts from (default HEAD)\n' +
-      '  --name NAME      worktree and branch name (default patch-<date>-<time>)\n'
-    : '  --dir PATH       directory to work in (default: the current one)\n';
+  const placeOptions =
+    role.access === 'patch'
+      ? '  --base REF       commit the worktree starts from (default HEAD)\n' +
+        '  --name NAME      worktree and branch name (default patch-<date>-<time>-<random>)\n'
+      : '  --dir PATH       directory to work in (default: the current one)\n';
   return (
     `Usage: ${role.command} [options] <task…> [-- <opencode run options>]\n\n` +
     `Runs one task with \`opencode run\` on opencode-go/${role.model}: ${role.summary}.\n` +
-    'For when the bridge is down or rate-limited; needs the OpenCode CLI (npm i -g opencode-ai).\n\n' +
+    'For when the bridge is down or rate-limited; needs the OpenCode CLI (npm i -g opencode-ai) and the key in\n' +
+    'OPENCODE_GO_API_KEY (or `opencode auth login`). Piped input is added to the prompt.\n\n' +
     `  --model ID       OpenCode Go model instead of ${role.model}\n${placeOptions}` +
-    '  --dry-run        print the opencode command instead of running it\n'
+    '  --stdin          wait for piped input to end (otherwise a pipe silent for 3 s is not read)\n' +
+    '  --dry-run        print the opencode command and prompt instead of running them\n'
   );
 }
 
@@ -52,7 +58,7 @@ export function parseWorkerArgs(role: WorkerRole, argv: readonly string[], cwd: 
     throw new UsageError((error as Error).message);
   }
   const { values, positionals } = parsed;
-  if (role.worktree && values.dir !== undefined)
+  if (role.access === 'patch' && values.dir !== undefined)
     throw new UsageError(`${role.command} works in its own worktree; --dir does not apply`);
   const task = positionals.join(' ').trim();
   if (!task) throw new UsageError('say what the worker should do, e.g. "find where retries are configured"');
@@ -63,6 +69,7 @@ export function parseWorkerArgs(role: WorkerRole, argv: readonly string[], cwd: 
     base: values.base ?? 'HEAD',
     name: values.name,
     dryRun: values['dry-run'] === true,
+    stdin: values.stdin === true,
     extra: separator === -1 ? [] : argv.slice(separator + 1),
   };
 }

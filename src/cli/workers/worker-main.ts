@@ -1,6 +1,6 @@
 /**
  * The process entry of the worker bins (bin/oss-scout.js and friends): runs one role with this process's argv,
- * environment and terminal.
+ * environment, stdin and terminal.
  */
 import { UsageError } from '../command.ts';
 import { runWorker } from './run-worker.ts';
@@ -14,6 +14,7 @@ export function runWorkerProcess(name: WorkerName): void {
     env: process.env,
     stdout: (text: string) => process.stdout.write(text),
     stderr: (text: string) => process.stderr.write(text),
+    stdin: { stream: process.stdin, isTTY: process.stdin.isTTY === true },
   };
   runWorker(role, process.argv.slice(2), context).then(
     (code) => {

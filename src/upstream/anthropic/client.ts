@@ -9,7 +9,9 @@ import {
   upstreamHeaders,
 } from '../chat-client.ts';
 import type { ChatChunk } from '../chat-types.ts';
+import { wronglyTyped } from '../chunk-check.ts';
 import { parseJsonObject, postToUpstream, readJsonBody, sseMessageBatches } from '../http.ts';
+import { messagesEventProblem } from './event-check.ts';
 import { MessagesStreamNormalizer } from './stream-normalizer.ts';
 import type { MessagesEvent, MessagesRequest } from './types.ts';
 
@@ -37,7 +39,9 @@ export async function openMessages(
   if (response.isJson) {
     const message = await readJsonBody<Record<string, unknown>>(response, call.model);
     const batches = (async function* () {
-      yield eventsOfMessage(message).flatMap((event) => normalizer.push(event, call.model));
+      yield eventsOfMessage(message).flatMap((event) =>
+        normalizer.push(checkedEvent(event, 'a message'), call.model),
+      );
     })();
     return { batches, sawDone: true };
   }
@@ -49,7 +53,7 @@ export async function openMessages(
         try {
           const event = parseJsonObject<MessagesEvent>(message.data, 'an event');
           event.type ??= message.event ?? '';
-          chunks.push(...normalizer.push(event, call.model));
+          chunks.push(...normalizer.push(checkedEvent(event, 'an event'), call.model));
         } catch (error) {
           broken = error;
           break;
@@ -70,6 +74,13 @@ export async function openMessages(
   };
 }
 
+/** The event, if the fields the bridge reads have the right types; else the stream ends with that reason. */
+function checkedEvent(event: MessagesEvent, what: string): MessagesEvent {
+  const problem = messagesEventProblem(event);
+  if (problem) throw wronglyTyped(what, problem);
+  return event;
+}
+
 /** A non-streaming Message, replayed as the events that would have streamed it. */
 export function eventsOfMessage(message: Record<string, unknown>): MessagesEvent[] {
   if (message.type === 'error') return [message as unknown as MessagesEvent];
@@ -82,7 +93,8 @@ export function eventsOfMessage(message: Record<string, unknown>): MessagesEvent
       events.push({
         type: 'content_block_start',
         index,
-        content_block: { type: 'tool_use', id: String(block.id), name: String(block.name), input: {} },
+        // Typed as the stream would have them; checkedEvent() refuses an id or name of another type.
+        content_block: { type: 'tool_use', id: block.id as string, name: block.name as string, input: {} },
       });
       events.push({
         type: 'content_block_delta',

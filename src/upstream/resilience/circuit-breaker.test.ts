@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CircuitBreaker } from './circuit-breaker.ts';
+import { OTHER_LABEL } from '../../bounded-labels.ts';
+import { BreakerRegistry, CircuitBreaker, MAX_OTHER_BREAKERS } from './circuit-breaker.ts';
 
 describe('CircuitBreaker', () => {
   it('stays closed below the failure threshold and resets on success', () => {
@@ -64,5 +65,33 @@ describe('CircuitBreaker', () => {
     breaker.tryPass(1001);
     breaker.onSuccess();
     expect(breaker.snapshot(1001).lastFailure).toBeUndefined();
+  });
+});
+
+describe('BreakerRegistry', () => {
+  it('stays bounded whatever model ids clients send: later unknown ids share one breaker', () => {
+    const registry = new BreakerRegistry(2, 1000, ['kimi-k2.6']);
+    for (let index = 0; index < 1000; index += 1) registry.for(`made-up-${index}`).onSuccess();
+    registry.for('kimi-k2.6');
+    const names = Object.keys(registry.snapshot(0));
+    expect(names).toHaveLength(MAX_OTHER_BREAKERS + 2);
+    expect(names).toContain('kimi-k2.6');
+    expect(names).toContain('made-up-0');
+    expect(names).toContain(OTHER_LABEL);
+    expect(names).not.toContain(`made-up-${MAX_OTHER_BREAKERS}`);
+  });
+
+  it('gives each known model and each early unknown id its own breaker', () => {
+    const registry = new BreakerRegistry(1, 1000, ['kimi-k2.6']);
+    for (let index = 0; index < 100; index += 1) registry.for(`made-up-${index}`);
+    registry.for('kimi-k2.6').onFailure(0);
+    registry.for('made-up-1').onFailure(0);
+    expect(registry.for('kimi-k2.6').state(1)).toBe('open');
+    expect(registry.for('made-up-1').state(1)).toBe('open');
+    expect(registry.for('made-up-2').state(1)).toBe('closed');
+    // Folded ids are one breaker: one failing opens it for every later newcomer.
+    registry.for('made-up-98').onFailure(0);
+    expect(registry.for('made-up-99').state(1)).toBe('open');
+    expect(registry.snapshot(1)[OTHER_LABEL]?.state).toBe('open');
   });
 });

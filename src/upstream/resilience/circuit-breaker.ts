@@ -4,6 +4,7 @@
  * the breaker, failure opens it again for another cooldown. Only real failures count (see isModelFailure); the
  * caller decides which those are.
  */
+import { BoundedLabels } from '../../bounded-labels.ts';
 
 export type BreakerState = 'closed' | 'open' | 'half_open';
 
@@ -73,21 +74,33 @@ export class CircuitBreaker {
   }
 }
 
+/** Model ids beyond the known ones that get a breaker of their own; later newcomers share one. */
+export const MAX_OTHER_BREAKERS = 32;
+
+/**
+ * One breaker per model, bounded as metric labels are (src/bounded-labels.ts): any `ocg-<name>` is a model id, so
+ * without a bound a client cycling through ids would grow the registry (and /metrics, and the dashboard) without
+ * end. The known models (`knownModels`, the catalog's) always keep their own breaker; the first MAX_OTHER_BREAKERS
+ * other ids get theirs; every later one shares the breaker named `(other)`.
+ */
 export class BreakerRegistry {
   readonly #breakers = new Map<string, CircuitBreaker>();
+  readonly #models: BoundedLabels;
   readonly #threshold: number;
   readonly #cooldownMs: number;
 
-  constructor(threshold: number, cooldownMs: number) {
+  constructor(threshold: number, cooldownMs: number, knownModels: readonly string[] = []) {
     this.#threshold = threshold;
     this.#cooldownMs = cooldownMs;
+    this.#models = new BoundedLabels(knownModels, MAX_OTHER_BREAKERS);
   }
 
   for(model: string): CircuitBreaker {
-    let breaker = this.#breakers.get(model);
+    const name = this.#models.label(model);
+    let breaker = this.#breakers.get(name);
     if (!breaker) {
       breaker = new CircuitBreaker(this.#threshold, this.#cooldownMs);
-      this.#breakers.set(model, breaker);
+      this.#breakers.set(name, breaker);
     }
     return breaker;
   }

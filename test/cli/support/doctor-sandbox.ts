@@ -4,7 +4,7 @@
  * `codex-oss doctor --json` run against it. Nothing touches the real home.
  */
 import { spawn } from 'node:child_process';
-import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach, vi } from 'vitest';
 import type { DoctorReport } from '../../../src/cli/doctor/report.ts';
 import { projectPaths } from '../../../src/cli/project.ts';
 import { type MockUpstream, startMockUpstream, textReply } from '../../mock-upstream/index.ts';
@@ -35,11 +35,13 @@ export interface DoctorSandbox extends InstallSandbox {
 export async function createDoctorSandbox(upstream: MockUpstream): Promise<DoctorSandbox> {
   const sandbox = createInstallSandbox();
   const port = await freePort();
+  // A user with OPENAI_API_KEY in the shell and no Codex sign-in: install picks `command` auth, and the bridge uses
+  // the key for GPT requests (test/cli/gpt-credential.test.ts covers the forwarded sign-in).
+  sandbox.env.OPENAI_API_KEY = 'sk-openai-doctor-test';
   const cliEnv = {
     ...sandbox.env,
     OPENCODE_GO_API_KEY: DOCTOR_UPSTREAM_KEY,
     OPENCODE_GO_BASE_URL: upstream.baseUrl,
-    OPENAI_API_KEY: 'sk-openai-doctor-test',
     PROXY_LOG_LEVEL: 'warn',
   };
   const holders: Array<ReturnType<typeof spawn>> = [];
@@ -90,6 +92,9 @@ export interface DoctorFixture {
 
 /** Registers the hooks: one mock upstream per file, one sandbox per test (its bridge killed afterwards). */
 export function useDoctorSandbox(): DoctorFixture {
+  // Install asks the real Codex four things and doctor several more; on a loaded 2-core machine a test's install,
+  // start and doctor can take over a minute.
+  vi.setConfig({ testTimeout: 120_000, hookTimeout: 120_000 });
   const fixture = {} as DoctorFixture;
   beforeAll(async () => {
     fixture.upstream = await startMockUpstream({ apiKey: DOCTOR_UPSTREAM_KEY });

@@ -17,9 +17,10 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CliContext } from '../../../src/cli/command.ts';
 import { runCli } from '../../../src/cli/main.ts';
+import { CODEX_BIN } from '../../support/codex-bin.ts';
 
-const REPO = path.resolve(import.meta.dirname, '..', '..', '..');
-export const CODEX_BIN = path.join(REPO, 'node_modules', '.bin', 'codex');
+export { CODEX_BIN };
+
 const PATH_WITH_CODEX = [path.dirname(CODEX_BIN), path.dirname(process.execPath), '/usr/bin', '/bin'].join(
   path.delimiter,
 );
@@ -42,8 +43,8 @@ export interface InstallSandbox {
   /** Every file under the project and CODEX_HOME, relative path -> content (large catalogs by size only). */
   snapshot(): Map<string, string>;
   backups(): string[];
-  /** Runs the real Codex CLI in the project with this CODEX_HOME. */
-  codex(args: readonly string[], extraEnv?: Record<string, string>): Promise<InstallRun>;
+  /** Runs the real Codex CLI in the project with this CODEX_HOME (stdin: `input`, else closed). */
+  codex(args: readonly string[], extraEnv?: Record<string, string>, input?: string): Promise<InstallRun>;
   cleanup(): void;
 }
 
@@ -111,7 +112,7 @@ export function createInstallSandbox(): InstallSandbox {
     backups() {
       return [...sandbox.snapshot().keys()].filter((name) => name.includes('.codex-oss-backup-')).sort();
     },
-    codex(args, extraEnv = {}) {
+    codex(args, extraEnv = {}, input = '') {
       return new Promise((resolve) => {
         const child = execFile(
           CODEX_BIN,
@@ -127,7 +128,7 @@ export function createInstallSandbox(): InstallSandbox {
             resolve({ exitCode: typeof code === 'number' ? code : 1, stdout, stderr });
           },
         );
-        child.stdin?.end();
+        child.stdin?.end(input);
       });
     },
     cleanup: () => rmSync(base, { recursive: true, force: true }),
