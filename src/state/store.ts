@@ -95,7 +95,8 @@ export interface StoreOptions {
   knownModels?: readonly string[];
   /** How long replay and usage writes wait to be written together (default WRITE_BEHIND_MS); 0 writes each at once. */
   writeBehindMs?: number;
-  /** A batch of replay and usage writes failed (they are lost, as a failed write's rows are); the store has no logger. */
+  /** A queued replay or usage write failed (its rows are lost, the rest of its batch kept), or a batch could not be
+   * committed (all of it lost); the store has no logger. */
   onWriteError?: (error: unknown) => void;
 }
 
@@ -209,7 +210,8 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
   };
 
   const inTransaction = (work: () => void) => {
-    db.exec('BEGIN');
+    // IMMEDIATE: the write lock is taken (or waited for, up to busy_timeout) once, at the start, not by each write.
+    db.exec('BEGIN IMMEDIATE');
     try {
       work();
       db.exec('COMMIT');
@@ -238,13 +240,25 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
     queued = [];
     try {
       inTransaction(() => {
-        // The caps hold after each write, as when every write was made on its own.
         for (const write of writes) {
-          write();
-          caps.enforce();
+          // Each write in a savepoint of its own: one that fails is undone and reported alone, and the others
+          // are kept, as when every write was made on its own. The caps hold after each write, likewise.
+          db.exec('SAVEPOINT queued_write');
+          try {
+            write();
+            caps.enforce();
+            db.exec('RELEASE queued_write');
+          } catch (error) {
+            db.exec('ROLLBACK TO queued_write');
+            db.exec('RELEASE queued_write');
+            caps.recount();
+            onWriteError(error);
+          }
         }
       });
     } catch (error) {
+      // The transaction itself failed (the file locked by another process past busy_timeout, a full disk): the
+      // whole batch is lost, reported once.
       onWriteError(error);
     }
   };
