@@ -4,7 +4,8 @@
  * a change, with its dependencies installed), plus the direct path. Every iteration rotates the order of the three
  * paths, so a busy machine slows all of them alike; a figure from one run is only ever compared with a figure from
  * the same run. Bridge CPU is each child's `process.cpuUsage()` over a scenario ÷ the requests it served there (an
- * idle child costs next to nothing while the others run).
+ * idle child costs next to nothing while the others run). A fourth path, "node", goes through a bare Node proxy
+ * (bare-proxy.ts): the floor that Node's HTTP server and client alone cost, measured the same way.
  */
 import { randomBytes } from 'node:crypto';
 import { Agent } from 'node:http';
@@ -13,6 +14,7 @@ import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { pathToFileURL } from 'node:url';
 import { createReasoningCarrier } from '../src/translate/reasoning-carrier.ts';
+import { startBareProxy } from './bare-proxy.ts';
 import { type BridgeProcess, cpuMsBetween, RAISED_CAPS, startBridgeProcess } from './bridge-process.ts';
 import { startFastUpstream } from './fast-upstream.ts';
 import { bridgePath, directPath, type Path, runOn } from './paths.ts';
@@ -22,8 +24,11 @@ import { describeSource } from './results.ts';
 import { keepAliveAgent, type StreamResult, streamProblem } from './sse-client.ts';
 import { summarize } from './stats.ts';
 
-type Side = 'direct' | 'base' | 'head';
-const SIDES: readonly Side[] = ['direct', 'base', 'head'];
+type Side = 'direct' | 'node' | 'base' | 'head';
+/** The sides that run in a child process of their own, whose CPU is measured. */
+type Child = Exclude<Side, 'direct'>;
+const SIDES: readonly Side[] = ['direct', 'node', 'base', 'head'];
+const CHILDREN: readonly Child[] = ['node', 'base', 'head'];
 
 interface Scenario {
   name: string;
@@ -38,7 +43,7 @@ interface Scenario {
 interface Outcome {
   name: string;
   times: Record<Side, number[]>;
-  cpuMsPerRequest: Record<'base' | 'head', number>;
+  cpuMsPerRequest: Record<Child, number>;
   errors: string[];
 }
 
@@ -74,8 +79,11 @@ const bridges: Record<'base' | 'head', BridgeProcess> = {
   base: await startBaseProcess({ upstreamBaseUrl: upstream.baseUrl, env: RAISED_CAPS }),
   head: await startBridgeProcess({ upstreamBaseUrl: upstream.baseUrl, env: RAISED_CAPS }),
 };
+const bare = await startBareProxy(upstream.baseUrl);
+const children: Record<Child, { cpu(): Promise<NodeJS.CpuUsage> }> = { node: bare, ...bridges };
 const paths: Record<Side, Path> = {
   direct: directPath(upstream),
+  node: { ...directPath(upstream), url: new URL(`${bare.baseUrl}/chat/completions`) },
   base: bridgePath(bridges.base),
   head: bridgePath(bridges.head),
 };
@@ -151,12 +159,12 @@ const scenarios: Scenario[] = [
 ];
 
 async function measure(scenario: Scenario): Promise<Outcome> {
-  const times: Record<Side, number[]> = { direct: [], base: [], head: [] };
+  const times: Record<Side, number[]> = { direct: [], node: [], base: [], head: [] };
   const errors: string[] = [];
-  let cpuBefore: Record<'base' | 'head', NodeJS.CpuUsage> | undefined;
+  const cpuBefore = {} as Record<Child, NodeJS.CpuUsage>;
   for (let index = 0; index < scenario.warmup + scenario.iterations; index += 1) {
     if (index === scenario.warmup)
-      cpuBefore = { base: await bridges.base.cpu(), head: await bridges.head.cpu() };
+      for (const child of CHILDREN) cpuBefore[child] = await children[child].cpu();
     const order = SIDES.map((_, offset) => SIDES[(index + offset) % SIDES.length] as Side);
     for (const side of order) {
       const outcome = await scenario.run(paths[side], index);
@@ -166,15 +174,10 @@ async function measure(scenario: Scenario): Promise<Outcome> {
     }
   }
   const served = scenario.iterations * scenario.requests;
-  const cpuMs = async (side: 'base' | 'head') =>
-    cpuMsBetween((cpuBefore as Record<'base' | 'head', NodeJS.CpuUsage>)[side], await bridges[side].cpu()) /
-    served;
-  return {
-    name: scenario.name,
-    times,
-    cpuMsPerRequest: { base: await cpuMs('base'), head: await cpuMs('head') },
-    errors,
-  };
+  const cpuMsPerRequest = {} as Record<Child, number>;
+  for (const child of CHILDREN)
+    cpuMsPerRequest[child] = cpuMsBetween(cpuBefore[child], await children[child].cpu()) / served;
+  return { name: scenario.name, times, cpuMsPerRequest, errors };
 }
 
 const outcomes: Outcome[] = [];
@@ -189,23 +192,23 @@ try {
   pooled.destroy();
   single.destroy();
   store.close();
-  await Promise.all([bridges.base.stop(), bridges.head.stop()]);
+  await Promise.all([bridges.base.stop(), bridges.head.stop(), bare.stop()]);
   await upstream.close();
 }
 
 const rows = outcomes.flatMap((outcome) => {
   const direct = summarize(outcome.times.direct);
-  return (['base', 'head'] as const).map((side) => {
+  return CHILDREN.map((side) => {
     const bridge = summarize(outcome.times[side]);
     return [
-      side === 'base' ? outcome.name : '',
+      side === CHILDREN[0] ? outcome.name : '',
       side,
       direct.p50,
       bridge.p50,
       bridge.p50 - direct.p50,
       bridge.p95 - direct.p95,
       outcome.cpuMsPerRequest[side],
-      side === 'base' ? outcome.errors.length : '',
+      side === CHILDREN[0] ? outcome.errors.length : '',
     ];
   });
 });
@@ -215,18 +218,9 @@ process.stdout.write(
   `${[
     `bench/compare.ts — ${os.cpus()[0]?.model ?? 'unknown'}, ${os.availableParallelism()} CPUs, node ${process.version}; head ${source ? `${source.commit}${source.changedFiles ? ` + ${source.changedFiles} changed files` : ''}` : '?'}, base ${base}`,
     `1-minute load average at the start and after each scenario: ${loads}`,
-    'Time to first delta (text delta for the sequential rows), ms; added = bridge − direct; CPU = bridge child CPU ms per request',
+    "Time to first delta (text delta for the sequential rows), ms; added = path − direct; CPU = the child's CPU ms per request; node = a bare Node proxy (bench/bare-proxy.ts), the floor",
     table(
-      [
-        'scenario',
-        'bridge',
-        'direct p50',
-        'bridge p50',
-        'added p50',
-        'added p95',
-        'CPU ms/request',
-        'errors',
-      ],
+      ['scenario', 'path', 'direct p50', 'path p50', 'added p50', 'added p95', 'CPU ms/request', 'errors'],
       rows,
       2,
     ),
