@@ -66,6 +66,17 @@ export function textStream(count: number): Buffer {
   return Buffer.from(parts.join(''));
 }
 
+/** Reasoning (a fifth of the chunks), then text: a whole answer of `count` delta chunks as one buffer. */
+export function sizedReply(count: number): Buffer {
+  const reasoning = Math.floor(count / 5);
+  const parts = [
+    ...tokenPieces(reasoning, 7).map(reasoningChunk),
+    ...tokenPieces(count - reasoning, 11).map(contentChunk),
+  ];
+  parts.push(streamEnd('stop', count));
+  return Buffer.from(parts.join(''));
+}
+
 export interface PacedPlan {
   reasoning: number;
   text: number;

@@ -11,12 +11,14 @@ import {
   contentChunk,
   type PacedPlan,
   pacedChunks,
+  sizedReply,
   streamEnd,
   textStream,
   tokenPieces,
 } from './chat-chunks.ts';
 
-export type Scenario = 'ttfb' | 'flood' | 'paced' | 'big';
+/** `sized`: ids are `<chunks>.<n>`, a reasoning-then-text answer of that many chunks, written at once. */
+export type Scenario = 'ttfb' | 'flood' | 'paced' | 'big' | 'sized';
 
 export interface UpstreamSettings {
   floodChunks: number;
@@ -46,7 +48,7 @@ export interface FastUpstream {
 }
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
-const SCENARIOS = new Set<string>(['ttfb', 'flood', 'paced', 'big']);
+const SCENARIOS = new Set<string>(['ttfb', 'flood', 'paced', 'big', 'sized']);
 const SLICE_BYTES = 64 * 1024;
 /** Chunks in the short reply of the `ttfb` and `big` scenarios. */
 export const SHORT_REPLY_CHUNKS = 8;
@@ -82,6 +84,7 @@ export async function startFastUpstream(initial: UpstreamSettings): Promise<Fast
   let settings = initial;
   let paced = pacedChunks(settings.paced);
   const floodBodies = new Map<number, Buffer>();
+  const sizedBodies = new Map<number, Buffer>();
   const sendTimes = new Map<string, number[]>();
   const bodyReceivedAt = new Map<string, number>();
   const holdWaiters = new Set<() => void>();
@@ -93,6 +96,16 @@ export async function startFastUpstream(initial: UpstreamSettings): Promise<Fast
     if (!body) {
       body = textStream(count);
       floodBodies.set(count, body);
+    }
+    return body;
+  }
+
+  function sizedBody(id: string): Buffer {
+    const count = Number.parseInt(id, 10);
+    let body = sizedBodies.get(count);
+    if (!body) {
+      body = sizedReply(count);
+      sizedBodies.set(count, body);
     }
     return body;
   }
@@ -139,6 +152,9 @@ export async function startFastUpstream(initial: UpstreamSettings): Promise<Fast
         return;
       case 'paced':
         streamPaced(res, id);
+        return;
+      case 'sized':
+        res.end(sizedBody(id));
         return;
       default: {
         const unknown: never = scenario;

@@ -3,7 +3,17 @@
  */
 import type { PacedPlan } from './chat-chunks.ts';
 
-export const SECTIONS = ['ttfb', 'throughput', 'concurrency', 'burst', 'big', 'soak', 'dashboard'] as const;
+export const SECTIONS = [
+  'ttfb',
+  'after-large',
+  'starts',
+  'throughput',
+  'concurrency',
+  'burst',
+  'big',
+  'soak',
+  'dashboard',
+] as const;
 export type SectionName = (typeof SECTIONS)[number];
 
 export interface BenchSettings {
@@ -12,6 +22,14 @@ export interface BenchSettings {
   sections: readonly SectionName[];
   outDir: string;
   ttfb: { requests: number; warmup: number };
+  /** Section 1b: answers of each `previousChunks` size, each followed on its connection by a measured request. */
+  afterLarge: { requests: number; warmup: number; previousChunks: number[]; measuredChunks: number };
+  /** Section 1c: bursts of simultaneous requests, each answered with `replyChunks`. */
+  starts: {
+    levels: Array<{ concurrent: number; bursts: number }>;
+    warmupBursts: number;
+    replyChunks: number;
+  };
   throughput: { chunks: number; rounds: number; warmupRounds: number };
   /** `profileStreams`: the paced level profiled under --profile (below saturation, so reads stay one chunk). */
   concurrency: { levels: number[]; plan: PacedPlan; rampMs: number; profileStreams: number };
@@ -22,7 +40,7 @@ export interface BenchSettings {
   dashboard: { streams: number; rounds: number };
 }
 
-const USAGE = `Usage: node bench/run.ts [--quick] [--profile] [--only=ttfb,throughput,concurrency,burst,big,soak,dashboard] [--out=DIR]
+const USAGE = `Usage: node bench/run.ts [--quick] [--profile] [--only=ttfb,after-large,starts,throughput,concurrency,burst,big,soak,dashboard] [--out=DIR]
   --quick    small N everywhere (about 30 s)
   --profile  also run the throughput flood and one paced level with the bridge under --cpu-prof, and summarise
   --only     run only these sections
@@ -57,6 +75,24 @@ export function parseArgs(args: readonly string[], defaultOutDir: string): Bench
     sections: parseSections(flagValue(args, 'only')),
     outDir: flagValue(args, 'out') ?? defaultOutDir,
     ttfb: quick ? { requests: 150, warmup: 50 } : { requests: 2000, warmup: 300 },
+    afterLarge: {
+      ...(quick ? { requests: 100, warmup: 30 } : { requests: 600, warmup: 100 }),
+      previousChunks: [20, 500],
+      measuredChunks: 20,
+    },
+    starts: {
+      levels: quick
+        ? [
+            { concurrent: 20, bursts: 8 },
+            { concurrent: 100, bursts: 3 },
+          ]
+        : [
+            { concurrent: 20, bursts: 40 },
+            { concurrent: 100, bursts: 15 },
+          ],
+      warmupBursts: 3,
+      replyChunks: 20,
+    },
     throughput: quick
       ? { chunks: 5_000, rounds: 3, warmupRounds: 1 }
       : { chunks: 20_000, rounds: 10, warmupRounds: 3 },

@@ -5,6 +5,7 @@
 
 import { planChunkCount } from './chat-chunks.ts';
 import { formatProfile } from './profile-summary.ts';
+import { afterLargeSection, hotPathProfileSection, startsSection } from './report-hot-path.ts';
 import type { BenchResults } from './results.ts';
 import type { BigRequestResult } from './sections/big-request.ts';
 import type { BurstResult } from './sections/burst.ts';
@@ -276,6 +277,8 @@ export function formatReport(results: BenchResults): string {
     `opencode-bridge benchmark (${results.mode}) — ${machine.cpuModel}, ${machine.cpus} CPUs, node ${machine.node}${code}, ${results.generatedAt}`,
   ];
   if (sections.ttfb) parts.push(ttfbSection(sections.ttfb));
+  if (sections.afterLarge) parts.push(afterLargeSection(sections.afterLarge));
+  if (sections.starts) parts.push(startsSection(sections.starts));
   if (sections.throughput) parts.push(throughputSection(sections.throughput));
   if (sections.concurrency) parts.push(concurrencySection(sections.concurrency));
   if (sections.burst) parts.push(burstSection(sections.burst));
@@ -283,5 +286,6 @@ export function formatReport(results: BenchResults): string {
   if (sections.soak) parts.push(soakSection(sections.soak));
   if (sections.dashboard) parts.push(dashboardSection(sections.dashboard));
   if (sections.profile) parts.push(profileSection(sections.profile));
+  if (sections.hotPathProfile) parts.push(hotPathProfileSection(sections.hotPathProfile));
   return `${parts.join('\n\n')}\n`;
 }

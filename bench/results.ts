@@ -6,12 +6,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { BenchSettings } from './options.ts';
+import type { AfterLargeResult } from './sections/after-large.ts';
 import type { BigRequestResult } from './sections/big-request.ts';
 import type { BurstResult } from './sections/burst.ts';
 import type { ConcurrencyResult } from './sections/concurrency.ts';
 import type { DashboardResult } from './sections/dashboard.ts';
 import type { ProfileResult } from './sections/profile.ts';
+import type { HotPathProfileResult } from './sections/profile-hot-path.ts';
 import type { SoakResult } from './sections/soak.ts';
+import type { StartsResult } from './sections/starts.ts';
 import type { ThroughputResult } from './sections/throughput.ts';
 import type { TtfbResult } from './sections/ttfb.ts';
 
@@ -39,11 +42,14 @@ export interface BenchResults {
   targets: Record<string, number>;
   sections: {
     ttfb?: TtfbResult;
+    afterLarge?: AfterLargeResult;
+    starts?: StartsResult;
     throughput?: ThroughputResult;
     concurrency?: ConcurrencyResult;
     burst?: BurstResult;
     big?: BigRequestResult;
     profile?: ProfileResult;
+    hotPathProfile?: HotPathProfileResult;
     soak?: SoakResult;
     dashboard?: DashboardResult;
   };

@@ -14,13 +14,17 @@ import { type BenchSettings, parseArgs, USAGE } from './options.ts';
 import { bridgePath, directPath } from './paths.ts';
 import { benchLookup, memoryStore } from './payloads.ts';
 import { formatReport, TARGETS } from './report.ts';
+import { HOT_PATH_TARGETS } from './report-hot-path.ts';
 import { type BenchResults, describeMachine, describeSource, writeResults } from './results.ts';
+import { runAfterLarge } from './sections/after-large.ts';
 import { runBigRequest } from './sections/big-request.ts';
 import { runBurst } from './sections/burst.ts';
 import { runConcurrency } from './sections/concurrency.ts';
 import { runDashboard } from './sections/dashboard.ts';
 import { runProfile } from './sections/profile.ts';
+import { runHotPathProfile } from './sections/profile-hot-path.ts';
 import { runSoak } from './sections/soak.ts';
+import { runStarts } from './sections/starts.ts';
 import { runThroughput } from './sections/throughput.ts';
 import { runTtfb } from './sections/ttfb.ts';
 import { keepAliveAgent } from './sse-client.ts';
@@ -32,8 +36,11 @@ function progress(message: string): void {
 async function runSections(ctx: BenchContext, results: BenchResults): Promise<void> {
   const { sections } = ctx.settings;
   if (sections.includes('ttfb')) results.sections.ttfb = await runTtfb(ctx);
+  if (sections.includes('after-large')) results.sections.afterLarge = await runAfterLarge(ctx);
+  if (sections.includes('starts')) results.sections.starts = await runStarts(ctx);
   if (sections.includes('throughput')) results.sections.throughput = await runThroughput(ctx);
   if (ctx.settings.profile) results.sections.profile = await runProfile(ctx);
+  if (ctx.settings.profile) results.sections.hotPathProfile = await runHotPathProfile(ctx);
   if (sections.includes('concurrency')) results.sections.concurrency = await runConcurrency(ctx);
   if (sections.includes('burst')) results.sections.burst = await runBurst(ctx);
   if (sections.includes('big')) results.sections.big = await runBigRequest(ctx);
@@ -70,7 +77,7 @@ async function main(settings: BenchSettings): Promise<void> {
     mode: settings.quick ? 'quick' : 'full',
     machine: describeMachine(),
     settings,
-    targets: { ...TARGETS },
+    targets: { ...TARGETS, ...HOT_PATH_TARGETS },
     sections: {},
   };
   progress(`bridge child pid ${bridge.pid} at ${bridge.baseUrl}; upstream ${upstream.baseUrl}`);

@@ -2,7 +2,7 @@ import { chmodSync, closeSync, mkdtempSync, readFileSync, rmSync, statSync, writ
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { createLogger, humanLine, openLogFile } from './logger.ts';
+import { createLogger, humanLine, openLogFile, writesAtOnce } from './logger.ts';
 
 describe('humanLine', () => {
   it('shows time, level, message and the fields that matter', () => {
@@ -50,6 +50,28 @@ describe('the log file', () => {
     closeSync(openLogFile(file));
     expect(statSync(file).mode & 0o777).toBe(0o600);
     expect(readFileSync(file, 'utf8')).toBe('earlier line\n');
+  });
+
+  it('holds each line by the time the call returns, with no flush', () => {
+    const file = path.join(tempDir(), 'bridge.log');
+    const logger = createLogger({ level: 'info', path: file });
+    for (const n of [1, 2, 3]) {
+      logger.info({ n }, 'response');
+      const lines = readFileSync(file, 'utf8').trim().split('\n');
+      expect(lines.map((line) => JSON.parse(line).n)).toEqual([1, 2, 3].slice(0, n));
+    }
+  });
+
+  it('writes at once only to a regular file, not to a device (nor a pipe or terminal)', () => {
+    const file = openLogFile(path.join(tempDir(), 'bridge.log'));
+    const device = openLogFile('/dev/null');
+    try {
+      expect(writesAtOnce(file)).toBe(true);
+      expect(writesAtOnce(device)).toBe(false);
+    } finally {
+      closeSync(file);
+      closeSync(device);
+    }
   });
 
   it('leaves a device such as /dev/null as it is', () => {

@@ -77,12 +77,30 @@ export function openLogFile(file: string): number {
   return fd;
 }
 
+/**
+ * Whether lines to this descriptor are written at once: yes for a regular file, where a write lands in the page cache
+ * in microseconds, while handing each line to libuv's thread pool (sonic-boom's asynchronous mode) cost a thread
+ * wake-up and a callback per line, most of what a log line cost the bridge; a line is then also never lost in a
+ * crash. A pipe, terminal or device, which may block, keeps the asynchronous writes.
+ */
+export function writesAtOnce(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
+}
+
+function fileDestination(fd: number) {
+  return pino.destination({ dest: fd, sync: writesAtOnce(fd) });
+}
+
 export function createLogger(options: LoggerOptions): Logger {
   const destination = options.path
-    ? pino.destination({ fd: openLogFile(options.path), sync: false })
+    ? fileDestination(openLogFile(options.path))
     : process.stderr.isTTY
       ? terminalStream()
-      : pino.destination(2);
+      : fileDestination(2);
   return pino(
     {
       level: options.level,

@@ -38,7 +38,7 @@ type Workload = (bridge: Awaited<ReturnType<typeof startBridgeProcess>>) => Prom
   chunksPerSecond: number;
 }>;
 
-async function profiled(
+export async function profiled(
   ctx: BenchContext,
   name: string,
   workload: string,

@@ -72,7 +72,12 @@ export async function startBridge(
   const instance = { id: options.instanceId ?? randomUUID(), startedAt: Date.now() };
   const catalog = createModelCatalog(config.modelMap);
   const knownModels = catalog.list().flatMap((model) => [model.id, model.upstreamModel]);
-  const store = openStore(config.state.dbPath, { ...config.state, knownModels });
+  const store = openStore(config.state.dbPath, {
+    ...config.state,
+    knownModels,
+    // Replay and usage rows are written behind the responses (src/state/store.ts); close() writes what is left.
+    onWriteError: (error) => logger.error({ err: error }, 'failed to save state'),
+  });
   store.prune();
   const pruneTimer = setInterval(() => {
     try {

@@ -4,7 +4,7 @@
  * `base_url = ".../v1"`) and at the root.
  */
 import type { HttpBindings } from '@hono/node-server';
-import { Hono } from 'hono';
+import { type Context, Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { routePath } from 'hono/route';
 import type { Dashboard } from '../dashboard/dashboard.ts';
@@ -91,23 +91,20 @@ export function createApp(deps: BridgeDeps, apiKey: string, dashboard?: Dashboar
     app.use(`${prefix}/models`, bearerAuth(apiKey));
     app.use(
       `${prefix}/responses`,
-      bodyLimit({
-        maxSize: config.server.maxBodyBytes,
-        onError: async (c) => {
-          const tooLarge = new BridgeError({
-            status: 413,
-            code: 'request_too_large',
-            message: `The request body exceeds the bridge's limit of ${config.server.maxBodyBytes} bytes (PROXY_MAX_BODY_BYTES).`,
-          });
-          // The client gets to finish its upload (within a bound) so that it reads this answer, not a reset.
-          const declared = Number(c.req.header('content-length') ?? Number.NaN);
-          const drained = await discardBody(
-            c.req.raw.body,
-            Number.isSafeInteger(declared) ? declared : undefined,
-            2 * config.server.maxBodyBytes,
-          );
-          return errorResponse(tooLarge, c.get('requestId'), drained ? {} : { connection: 'close' });
-        },
+      limitBody(config.server.maxBodyBytes, async (c) => {
+        const tooLarge = new BridgeError({
+          status: 413,
+          code: 'request_too_large',
+          message: `The request body exceeds the bridge's limit of ${config.server.maxBodyBytes} bytes (PROXY_MAX_BODY_BYTES).`,
+        });
+        // The client gets to finish its upload (within a bound) so that it reads this answer, not a reset.
+        const declared = Number(c.req.header('content-length') ?? Number.NaN);
+        const drained = await discardBody(
+          c.req.raw.body,
+          Number.isSafeInteger(declared) ? declared : undefined,
+          2 * config.server.maxBodyBytes,
+        );
+        return errorResponse(tooLarge, c.get('requestId'), drained ? {} : { connection: 'close' });
       }),
     );
     app.post(`${prefix}/responses`, (c) =>
@@ -121,6 +118,23 @@ export function createApp(deps: BridgeDeps, apiKey: string, dashboard?: Dashboar
     app.all(`${prefix}/models`, (c) => methodNotAllowed(c.req.method, c.req.path, 'GET'));
   }
   return app;
+}
+
+/**
+ * The body limit. A body that declares its length is judged by it, as Hono's bodyLimit judges it, but without
+ * touching the body: Hono's middleware reads `c.req.raw.body`, which turns the request into a web Request with a
+ * web stream on every call, where the route can otherwise read the body straight from the socket. A body without a
+ * declared length (chunked) still goes through Hono's, which counts it as it reads.
+ */
+function limitBody(maxSize: number, onError: (c: Context<Env>) => Promise<Response>): MiddlewareHandler<Env> {
+  const counting = bodyLimit({ maxSize, onError });
+  return (c, next) => {
+    const declared = c.req.header('content-length');
+    const hasBody = c.req.method !== 'GET' && c.req.method !== 'HEAD';
+    if (!hasBody || declared === undefined || c.req.header('transfer-encoding') !== undefined)
+      return counting(c, next);
+    return Number.parseInt(declared || '0', 10) > maxSize ? onError(c) : next();
+  };
 }
 
 function methodNotAllowed(method: string, path: string, allowed: string): never {

@@ -1,4 +1,6 @@
-import { describe, expect, it } from 'vitest';
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterEach, describe, expect, it } from 'vitest';
 import { BridgeError } from '../errors.ts';
 import type { ResponseRun } from '../pipeline/response-run.ts';
 import type { ResponseEvent, ResponseObject } from '../responses/output.ts';
@@ -40,6 +42,31 @@ function scriptedRun(script: { open?: () => Promise<void>; events: () => AsyncGe
 }
 
 const options = { heartbeatMs: 60_000, requestId: 'req_1' };
+
+const servers: Array<ReturnType<typeof createServer>> = [];
+afterEach(async () => {
+  await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
+});
+
+/** Every write the response's socket makes, as the text it carries (a writev counts once). */
+function recordSocketWrites(res: ServerResponse): string[] {
+  const socket = res.socket as Socket & {
+    _write(chunk: Buffer | string, encoding: string, callback: () => void): void;
+    _writev(chunks: Array<{ chunk: Buffer | string }>, callback: () => void): void;
+  };
+  const writes: string[] = [];
+  const write = socket._write.bind(socket);
+  const writev = socket._writev.bind(socket);
+  socket._write = (chunk, encoding, callback) => {
+    writes.push(String(chunk));
+    write(chunk, encoding, callback);
+  };
+  socket._writev = (chunks, callback) => {
+    writes.push(chunks.map(({ chunk }) => String(chunk)).join(''));
+    writev(chunks, callback);
+  };
+  return writes;
+}
 
 describe('respondWithRun without streaming', () => {
   it('answers with the final Response object and reports the run once', async () => {
@@ -93,6 +120,43 @@ describe('respondWithRun streaming (web body)', () => {
       'response.output_item.added',
       'response.completed',
     ]);
+    expect(completions).toEqual([false]);
+  });
+});
+
+describe('respondWithRun streaming (Node response)', () => {
+  // Node's HTTP response corks its socket until the next tick after a write: the end of the body, written in the
+  // same tick as the terminal event (no await in between), goes out with it. This keeps it that way.
+  it('sends the terminal event and the end of the body in one socket write, before the bookkeeping', async () => {
+    const { run, completions } = scriptedRun({
+      async *events() {
+        // Each batch from a socket read of its own, as from the upstream.
+        await new Promise((resolve) => setImmediate(resolve));
+        yield [event('response.output_text.delta', 2)];
+        await new Promise((resolve) => setImmediate(resolve));
+        yield [event('response.output_text.done', 3), event('response.completed', 4, 'completed')];
+      },
+    });
+    let writes: string[] = [];
+    const server = createServer((_req, res) => {
+      writes = recordSocketWrites(res);
+      void respondWithRun(run, true, { ...options, outgoing: res });
+    });
+    servers.push(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const body = await response.text();
+
+    expect(body.match(/^event: .*/gm)).toEqual([
+      'event: response.created',
+      'event: response.in_progress',
+      'event: response.output_text.delta',
+      'event: response.output_text.done',
+      'event: response.completed',
+    ]);
+    const last = writes.at(-1) ?? '';
+    expect(last).toContain('event: response.completed');
+    expect(last.endsWith('0\r\n\r\n')).toBe(true);
     expect(completions).toEqual([false]);
   });
 });

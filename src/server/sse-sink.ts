@@ -15,8 +15,9 @@ export interface SseSink {
 }
 
 export function nodeSink(res: ServerResponse, headers: Record<string, string>): SseSink {
+  // Not flushed on their own: the pump writes the opening events at once, and the headers go out with them in one
+  // socket write instead of two.
   res.writeHead(200, headers);
-  res.flushHeaders();
   return {
     write: (text) => !res.destroyed && res.write(text),
     drained: () =>

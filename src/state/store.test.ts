@@ -6,7 +6,13 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { OTHER_LABEL } from '../bounded-labels.ts';
 import type { ResponseObject } from '../responses/output.ts';
 import type { ReplayRecord } from '../translate/stream.ts';
-import { type BridgeStore, openStore, type StoreOptions, USAGE_OTHER_MODELS_MAX } from './store.ts';
+import {
+  type BridgeStore,
+  openStore,
+  type StoreOptions,
+  USAGE_OTHER_MODELS_MAX,
+  WRITE_BEHIND_MS,
+} from './store.ts';
 
 const DAY = 24 * 3600;
 const OPTIONS: StoreOptions = { ttlSeconds: DAY, maxRows: 1000, maxBytes: 64 * 2 ** 20 };
@@ -404,6 +410,191 @@ describe('state store: usage', () => {
     store.recordUsage('early-model', undefined);
 
     expect(store.usageWindow('early-model').requests).toBe(2);
+  });
+});
+
+/** Rows in the file as another handle sees them (not through the store, which writes its queue before it reads). */
+function rowsOnDisk(): { reasoning: number; toolCalls: number; usageRequests: number } {
+  const raw = new DatabaseSync(dbPath);
+  try {
+    const count = (sql: string) => Number((raw.prepare(sql).get() as { n: number | null }).n ?? 0);
+    return {
+      reasoning: count('SELECT COUNT(*) AS n FROM reasoning'),
+      toolCalls: count('SELECT COUNT(*) AS n FROM tool_calls'),
+      usageRequests: count('SELECT SUM(requests) AS n FROM usage_hourly'),
+    };
+  } finally {
+    raw.close();
+  }
+}
+
+const NOTHING = { reasoning: 0, toolCalls: 0, usageRequests: 0 };
+/** What queueOneTurn() writes: the item id and both call ids, both calls, one request. */
+const ONE_TURN = { reasoning: 3, toolCalls: 2, usageRequests: 1 };
+
+/** One request's end: its replay rows and its usage, queued. */
+function queueOneTurn(store: BridgeStore): void {
+  store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
+  store.recordUsage('deepseek-v4-pro', undefined);
+}
+
+/** A call with no name breaks a NOT NULL column: a write that fails inside the batch. */
+const brokenTurn: ReplayRecord = {
+  itemId: '',
+  text: '',
+  callIds: ['call_bad'],
+  calls: [
+    { callId: 'call_bad', binding: { kind: 'function', name: null as unknown as string }, arguments: '{}' },
+  ],
+};
+
+describe('state store: replay and usage rows are written behind', () => {
+  it('queues them, and close() writes what is queued', () => {
+    queueOneTurn(open());
+
+    expect(rowsOnDisk()).toEqual(NOTHING);
+    closeAll();
+    expect(rowsOnDisk()).toEqual(ONE_TURN);
+  });
+
+  it('writes them on its own WRITE_BEHIND_MS after the first queued write, with no further call', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const store = open();
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
+    vi.advanceTimersByTime(WRITE_BEHIND_MS - 40);
+    // A later write joins the batch; it does not put the batch off.
+    store.recordUsage('deepseek-v4-pro', undefined);
+    vi.advanceTimersByTime(39);
+    expect(rowsOnDisk()).toEqual(NOTHING);
+
+    vi.advanceTimersByTime(1);
+    expect(rowsOnDisk()).toEqual(ONE_TURN);
+  });
+
+  it('writes them on its own with real timers too (a timer that does not keep the process alive)', async () => {
+    const timers = vi.spyOn(globalThis, 'setTimeout');
+    const store = open();
+    queueOneTurn(store);
+
+    const timer = timers.mock.results.at(-1)?.value as NodeJS.Timeout;
+    timers.mockRestore();
+    expect(timer.hasRef()).toBe(false);
+    await vi.waitFor(() => expect(rowsOnDisk()).toEqual(ONE_TURN), {
+      timeout: 50 * WRITE_BEHIND_MS,
+      interval: WRITE_BEHIND_MS / 2,
+    });
+  });
+
+  // Every other use of the store writes the queue first, so it sees (and orders its own writes after) what is queued.
+  const uses: Array<[string, (store: BridgeStore) => unknown]> = [
+    ['usageWindow', (store) => store.usageWindow('deepseek-v4-pro')],
+    ['usageModels', (store) => store.usageModels()],
+    ['reasoningByItemId', (store) => store.reasoningByItemId(SCOPE, 'rs_0001')],
+    ['reasoningByCallId', (store) => store.reasoningByCallId(SCOPE, 'call_ls')],
+    ['callByCallId', (store) => store.callByCallId(SCOPE, 'call_ls')],
+    ['saveResponse', (store) => store.saveResponse({ response: response('resp_w'), input })],
+    ['getResponse', (store) => store.getResponse('resp_none')],
+    ['conversation', (store) => store.conversation('resp_none')],
+    ['saveDashboardRuns', (store) => store.saveDashboardRuns([{ endedAt: Date.now(), record: '{}' }])],
+    ['recentDashboardRuns', (store) => store.recentDashboardRuns(10)],
+    ['prune', (store) => store.prune()],
+    ['stats', (store) => store.stats()],
+  ];
+  it.each(uses)('writes the queue before %s()', (_name, use) => {
+    const store = open();
+    queueOneTurn(store);
+    expect(rowsOnDisk()).toEqual(NOTHING);
+
+    use(store);
+    expect(rowsOnDisk()).toEqual(ONE_TURN);
+  });
+
+  it('reads as if every write had been made at once', () => {
+    const store = open();
+    queueOneTurn(store);
+
+    expect(store.reasoningByItemId(SCOPE, 'rs_0001')).toBe(toolTurn.text);
+    expect(store.reasoningByCallId(SCOPE, 'call_spawn')).toBe(toolTurn.text);
+    expect(store.callByCallId(SCOPE, 'call_ls')?.name).toBe('exec_command');
+    expect(store.usageWindow('deepseek-v4-pro').requests).toBe(1);
+    expect(store.stats().rows).toEqual({ reasoning: 3, tool_calls: 2, responses: 0 });
+  });
+
+  it('writes a whole batch in one transaction', () => {
+    const store = open();
+    for (let turn = 0; turn < 10; turn += 1) queueOneTurn(store);
+    const exec = vi.spyOn(DatabaseSync.prototype, 'exec');
+    try {
+      store.stats();
+      const statements = exec.mock.calls.map(([sql]) => sql);
+      expect(statements.filter((sql) => /^BEGIN\b/.test(sql))).toHaveLength(1);
+      expect(statements.filter((sql) => sql === 'COMMIT')).toHaveLength(1);
+    } finally {
+      exec.mockRestore();
+    }
+    expect(rowsOnDisk().usageRequests).toBe(10);
+  });
+
+  it('reports a write that fails and keeps the rest of its batch and what comes after', () => {
+    const errors: unknown[] = [];
+    const store = open({ ...OPTIONS, onWriteError: (error) => errors.push(error) });
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
+    store.saveReplay(SCOPE, [brokenTurn], 'deepseek-v4-pro');
+    store.recordUsage('deepseek-v4-pro', undefined);
+
+    expect(store.stats().rows).toEqual({ reasoning: 3, tool_calls: 2, responses: 0 });
+    expect(rowsOnDisk()).toEqual(ONE_TURN);
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/NOT NULL/);
+    expect(store.callByCallId(SCOPE, 'call_bad')).toBeUndefined();
+
+    store.saveReplay('session-b', [toolTurn], 'deepseek-v4-pro');
+    expect(store.callByCallId('session-b', 'call_ls')?.name).toBe('exec_command');
+  });
+
+  it('does not throw from its timer when a queued write fails, with or without a handler', () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const store = open();
+    store.saveReplay(SCOPE, [brokenTurn], 'deepseek-v4-pro');
+    store.recordUsage('deepseek-v4-pro', undefined);
+
+    expect(() => vi.advanceTimersByTime(WRITE_BEHIND_MS)).not.toThrow();
+    expect(rowsOnDisk()).toEqual({ reasoning: 0, toolCalls: 0, usageRequests: 1 });
+  });
+
+  it('reports a batch it cannot write while another process holds the file once, and writes the next one', () => {
+    const errors: unknown[] = [];
+    const store = open({ ...OPTIONS, onWriteError: (error) => errors.push(error) });
+    for (let turn = 0; turn < 3; turn += 1) queueOneTurn(store);
+    const other = new DatabaseSync(dbPath);
+    try {
+      other.exec('BEGIN IMMEDIATE');
+      // Waits busy_timeout once for the whole batch, not once per write.
+      store.stats();
+      other.exec('ROLLBACK');
+    } finally {
+      other.close();
+    }
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/locked|busy/i);
+    expect(rowsOnDisk()).toEqual(NOTHING);
+
+    queueOneTurn(store);
+    expect(store.usageWindow('deepseek-v4-pro').requests).toBe(1);
+    expect(rowsOnDisk()).toEqual(ONE_TURN);
+  });
+
+  it('writes at once once closed, so a write after close() throws as it did before the queue', () => {
+    const store = open();
+    closeAll();
+    expect(() => store.recordUsage('deepseek-v4-pro', undefined)).toThrow();
+    expect(() => store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro')).toThrow();
+  });
+
+  it('writes each at once with writeBehindMs 0', () => {
+    queueOneTurn(open({ ...OPTIONS, writeBehindMs: 0 }));
+
+    expect(rowsOnDisk()).toEqual(ONE_TURN);
   });
 });
 

@@ -6,7 +6,7 @@
  * conversation is reassembled on read. Growth is bounded, always: every write is counted, and a write that takes a
  * table past its row cap, or all tables past the byte cap, prunes the oldest rows at once (down to 90% of the caps,
  * so pruning is not paid on every write); rows older than the TTL go on `prune()`. Usage rows hold a bounded set of
- * model names.
+ * model names. Replay and usage rows, which every request writes as it ends, are written behind (see `later`).
  */
 import { chmodSync, closeSync, existsSync, openSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -93,8 +93,19 @@ export interface StoreOptions {
   maxBytes: number;
   /** Models that always keep their own usage rows (the catalog's); others share USAGE_OTHER_MODELS_MAX names. */
   knownModels?: readonly string[];
+  /** How long replay and usage writes wait to be written together (default WRITE_BEHIND_MS); 0 writes each at once. */
+  writeBehindMs?: number;
+  /** A queued replay or usage write failed (its rows are lost, the rest of its batch kept), or a batch could not be
+   * committed (all of it lost); the store has no logger. */
+  onWriteError?: (error: unknown) => void;
 }
 
+/**
+ * Replay and usage rows wait at most this long to be written, together in one transaction. A synchronous SQLite
+ * commit (WAL writes, now and then a checkpoint's fsync) after every response delayed the client's next request by
+ * as long; batched, the commits are few and land between requests. close() writes what is left.
+ */
+export const WRITE_BEHIND_MS = 100;
 /** The dashboard's history is small: enough to redraw recent sessions after a restart. */
 export const DASHBOARD_RUNS_CAP = 2000;
 
@@ -198,18 +209,112 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
     return row?.text;
   };
 
+  const inTransaction = (work: () => void) => {
+    // IMMEDIATE: the write lock is taken (or waited for, up to busy_timeout) once, at the start, not by each write.
+    db.exec('BEGIN IMMEDIATE');
+    try {
+      work();
+      db.exec('COMMIT');
+    } catch (error) {
+      db.exec('ROLLBACK');
+      caps.recount();
+      throw error;
+    }
+  };
+
+  /**
+   * Writes behind: a request's replay and usage rows are queued when it ends, and written in one transaction
+   * `writeBehindMs` later. Every other use of the store (reads, other writes, prune, stats, close) writes the queue
+   * first, so it reads exactly as if each write had been made at once.
+   */
+  const writeBehindMs = options.writeBehindMs ?? WRITE_BEHIND_MS;
+  const onWriteError = options.onWriteError ?? (() => {});
+  let queued: Array<() => void> = [];
+  let flushTimer: NodeJS.Timeout | undefined;
+  let closed = false;
+  const flush = () => {
+    clearTimeout(flushTimer);
+    flushTimer = undefined;
+    if (queued.length === 0) return;
+    const writes = queued;
+    queued = [];
+    try {
+      inTransaction(() => {
+        for (const write of writes) {
+          // Each write in a savepoint of its own: one that fails is undone and reported alone, and the others
+          // are kept, as when every write was made on its own. The caps hold after each write, likewise.
+          db.exec('SAVEPOINT queued_write');
+          try {
+            write();
+            caps.enforce();
+            db.exec('RELEASE queued_write');
+          } catch (error) {
+            db.exec('ROLLBACK TO queued_write');
+            db.exec('RELEASE queued_write');
+            caps.recount();
+            onWriteError(error);
+          }
+        }
+      });
+    } catch (error) {
+      // The transaction itself failed (the file locked by another process past busy_timeout, a full disk): the
+      // whole batch is lost, reported once.
+      onWriteError(error);
+    }
+  };
+  const later = (write: () => void) => {
+    if (closed || writeBehindMs === 0) {
+      // At once, as before the queue existed: a closed database throws to the caller.
+      inTransaction(write);
+      caps.enforce();
+      return;
+    }
+    queued.push(write);
+    if (!flushTimer) {
+      flushTimer = setTimeout(flush, writeBehindMs);
+      flushTimer.unref();
+    }
+  };
+
+  const writeUsage = (label: string, hour: number, counts: UsageCounts | undefined) => {
+    addUsage.run(
+      label,
+      hour,
+      counts?.inputTokens ?? 0,
+      counts?.outputTokens ?? 0,
+      counts?.cachedTokens ?? 0,
+      counts?.reasoningTokens ?? 0,
+    );
+  };
+
+  const writeReplay = (scope: string, records: readonly ReplayRecord[], model: string, now: number) => {
+    const putText = (key: string, text: string) => {
+      const bytes = byteSize(key, text);
+      putReasoning.run(key, text, model, now, bytes);
+      caps.counted('reasoning', bytes);
+    };
+    for (const record of records) {
+      if (!record.text && record.calls.length === 0) continue;
+      if (record.itemId) putText(scopedKey('item', scope, record.itemId), record.text);
+      for (const callId of record.callIds) putText(scopedKey('call', scope, callId), record.text);
+      for (const call of record.calls) {
+        const { kind, name, namespace } = call.binding;
+        const bytes = byteSize(scope, call.callId, name, namespace, call.arguments);
+        putCall.run(scope, call.callId, kind, name, namespace ?? null, call.arguments, now, bytes);
+        caps.counted('tool_calls', bytes);
+      }
+    }
+  };
+
   return {
     recordUsage(model, counts, now = Date.now()) {
-      addUsage.run(
-        usageLabels.label(model),
-        Math.floor(now / HOUR_MS),
-        counts?.inputTokens ?? 0,
-        counts?.outputTokens ?? 0,
-        counts?.cachedTokens ?? 0,
-        counts?.reasoningTokens ?? 0,
-      );
+      // The label is taken now, so the bounded set of names fills in the order requests ended.
+      const label = usageLabels.label(model);
+      const hour = Math.floor(now / HOUR_MS);
+      later(() => writeUsage(label, hour, counts));
     },
     usageWindow(model, now = Date.now()) {
+      flush();
       const row = sumUsage.get(model, windowStartHour(now)) as Record<string, number>;
       return {
         requests: Number(row.requests),
@@ -220,39 +325,24 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       };
     },
     usageModels(now = Date.now()) {
+      flush();
       return (usageModels.all(windowStartHour(now)) as Array<{ model: string }>).map((row) => row.model);
     },
     saveReplay(scope, records, model) {
+      if (!records.some((record) => record.text || record.calls.length > 0)) return;
       const now = Date.now();
-      const putText = (key: string, text: string) => {
-        const bytes = byteSize(key, text);
-        putReasoning.run(key, text, model, now, bytes);
-        caps.counted('reasoning', bytes);
-      };
-      db.exec('BEGIN');
-      try {
-        for (const record of records) {
-          if (!record.text && record.calls.length === 0) continue;
-          if (record.itemId) putText(scopedKey('item', scope, record.itemId), record.text);
-          for (const callId of record.callIds) putText(scopedKey('call', scope, callId), record.text);
-          for (const call of record.calls) {
-            const { kind, name, namespace } = call.binding;
-            const bytes = byteSize(scope, call.callId, name, namespace, call.arguments);
-            putCall.run(scope, call.callId, kind, name, namespace ?? null, call.arguments, now, bytes);
-            caps.counted('tool_calls', bytes);
-          }
-        }
-        db.exec('COMMIT');
-      } catch (error) {
-        db.exec('ROLLBACK');
-        caps.recount();
-        throw error;
-      }
-      caps.enforce();
+      later(() => writeReplay(scope, records, model, now));
     },
-    reasoningByItemId: (scope, itemId) => textOf(scopedKey('item', scope, itemId)),
-    reasoningByCallId: (scope, callId) => textOf(scopedKey('call', scope, callId)),
+    reasoningByItemId(scope, itemId) {
+      flush();
+      return textOf(scopedKey('item', scope, itemId));
+    },
+    reasoningByCallId(scope, callId) {
+      flush();
+      return textOf(scopedKey('call', scope, callId));
+    },
     callByCallId(scope, callId) {
+      flush();
       const row = getCall.get(scope, callId) as
         | { kind: string; name: string; namespace: string | null; arguments: string }
         | undefined;
@@ -265,6 +355,7 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       };
     },
     saveResponse({ response, input }) {
+      flush();
       const body = JSON.stringify(response);
       const turn = JSON.stringify(input);
       const bytes = byteSize(response.id, body, turn);
@@ -275,10 +366,12 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       caps.enforce();
     },
     getResponse(id) {
+      flush();
       const row = getResponseRow.get(id) as { response: string } | undefined;
       return row ? (JSON.parse(row.response) as ResponseObject) : undefined;
     },
     conversation(id) {
+      flush();
       const chain = getChain.all(id) as Array<{
         id: string;
         parent_id: string | null;
@@ -296,6 +389,7 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       return { kind: 'found', items };
     },
     saveDashboardRuns(runs) {
+      flush();
       if (runs.length === 0) return;
       db.exec('BEGIN');
       try {
@@ -309,9 +403,11 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       }
     },
     recentDashboardRuns(limit) {
+      flush();
       return (recentDashboardRuns.all(limit) as Array<{ record: string }>).map((row) => row.record);
     },
     prune(now = Date.now()) {
+      flush();
       pruneUsage.run(windowStartHour(now) - 24);
       rememberUsageModels();
       const cutoff = now - options.ttlSeconds * 1000;
@@ -321,8 +417,13 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       caps.recount();
       caps.trim(options.maxRows, options.maxBytes);
     },
-    stats: () => caps.stats(),
+    stats() {
+      flush();
+      return caps.stats();
+    },
     close() {
+      flush();
+      closed = true;
       db.close();
     },
   };

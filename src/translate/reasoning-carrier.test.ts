@@ -1,6 +1,12 @@
 import { createCipheriv, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createReasoningCarrier, REASONING_KEY_BYTES, type SealedReasoning } from './reasoning-carrier.ts';
+import {
+  createReasoningCarrier,
+  IVS_PER_FILL,
+  ivSource,
+  REASONING_KEY_BYTES,
+  type SealedReasoning,
+} from './reasoning-carrier.ts';
 
 const key = randomBytes(REASONING_KEY_BYTES);
 const carrier = createReasoningCarrier(key);
@@ -59,6 +65,15 @@ describe('reasoning carrier', () => {
     expect(carrier.seal(reasoning)).not.toBe(carrier.seal(reasoning));
   });
 
+  it('gives every seal an IV of its own, over several fills of the IV pool', () => {
+    const blobs = Array.from({ length: 2 * IVS_PER_FILL + 3 }, () => carrier.seal(reasoning));
+    const ivs = blobs.map((blob) =>
+      Buffer.from(blob.slice('ocb1.'.length), 'base64url').subarray(0, 12).toString('hex'),
+    );
+    expect(new Set(ivs).size).toBe(blobs.length);
+    for (const blob of blobs) expect(carrier.open(blob)).toEqual({ ok: true, reasoning });
+  });
+
   it('reports a blob sealed under another key as tampered', () => {
     const other = createReasoningCarrier(randomBytes(REASONING_KEY_BYTES));
 
@@ -112,5 +127,24 @@ describe('reasoning carrier', () => {
 
   it.each([0, 16, 31, 33, 64])('refuses a key of %i bytes', (length) => {
     expect(() => createReasoningCarrier(Buffer.alloc(length))).toThrow(/32 bytes/);
+  });
+});
+
+describe('IV source', () => {
+  it('hands out distinct IVs of the size asked, drawing randomness once per fill', () => {
+    const next = ivSource(12, 4);
+    const ivs = Array.from({ length: 9 }, () => next());
+    expect(ivs.every((iv) => iv.length === 12)).toBe(true);
+    expect(new Set(ivs.map((iv) => iv.toString('hex'))).size).toBe(9);
+    // 9 IVs at 4 a fill: three fills.
+    expect(new Set(ivs.map((iv) => iv.buffer)).size).toBe(3);
+  });
+
+  it('never writes over an IV it has handed out', () => {
+    const next = ivSource(12, 2);
+    const first = next();
+    const copy = Buffer.from(first);
+    for (let index = 0; index < 10; index += 1) next();
+    expect(first.equals(copy)).toBe(true);
   });
 });

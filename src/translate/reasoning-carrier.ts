@@ -6,7 +6,7 @@
  * or tampered with) fails authentication and is reported as unreadable, never trusted.
  * (docs/wire-protocols.md#reasoning-carrier)
  */
-import { createCipheriv, createDecipheriv, createSecretKey, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createSecretKey, randomFillSync } from 'node:crypto';
 
 export interface SealedReasoning {
   /** The upstream's reasoning text exactly as it was streamed. */
@@ -33,15 +33,32 @@ const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const AAD = Buffer.from('opencode-bridge/reasoning/v1');
 export const REASONING_KEY_BYTES = 32;
+/** IVs drawn from one CSPRNG fill: randomBytes(12) per seal cost a call into OpenSSL on every response. */
+export const IVS_PER_FILL = 256;
+
+/** Fresh random IVs, each handed out once; a new buffer is filled when one runs out (none is ever written twice). */
+export function ivSource(ivBytes: number, perFill: number): () => Buffer {
+  let pool = Buffer.alloc(0);
+  let next = 0;
+  return () => {
+    if (next === pool.length) {
+      pool = randomFillSync(Buffer.allocUnsafeSlow(ivBytes * perFill));
+      next = 0;
+    }
+    next += ivBytes;
+    return pool.subarray(next - ivBytes, next);
+  };
+}
 
 export function createReasoningCarrier(key: Buffer): ReasoningCarrier {
   if (key.length !== REASONING_KEY_BYTES)
     throw new Error(`reasoning key must be ${REASONING_KEY_BYTES} bytes`);
   // A KeyObject once, rather than a raw buffer imported again on every seal and open.
   const secret = createSecretKey(key);
+  const nextIv = ivSource(IV_BYTES, IVS_PER_FILL);
   return {
     seal(reasoning) {
-      const iv = randomBytes(IV_BYTES);
+      const iv = nextIv();
       const cipher = createCipheriv('aes-256-gcm', secret, iv).setAAD(AAD);
       const ciphertext = Buffer.concat([cipher.update(JSON.stringify(reasoning), 'utf8'), cipher.final()]);
       return PREFIX + Buffer.concat([iv, cipher.getAuthTag(), ciphertext]).toString('base64url');

@@ -59,6 +59,9 @@ export interface UpstreamBody {
 type RequestBody = Awaited<ReturnType<typeof request>>['body'];
 
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** What release() reads of a complete message's rest, and for how long, before it cuts the connection instead. */
+const RELEASE_DRAIN_BYTES = 128 * 1024;
+const RELEASE_DRAIN_MS = 1000;
 
 /** POSTs JSON; resolves with a 2xx body, or throws the mapped error. */
 export async function postToUpstream(post: UpstreamPost): Promise<UpstreamBody> {
@@ -81,14 +84,24 @@ export async function postToUpstream(post: UpstreamPost): Promise<UpstreamBody> 
   }
   return {
     isJson: (headerValue(headers['content-type']) ?? '').includes('application/json'),
-    chunks: body as AsyncIterable<Buffer>,
+    // A reader that stops early (at `[DONE]`) leaves the body to release(): the default iterator would destroy it
+    // on return, which aborts a call whose last bytes are still on their way (and so its connection), and builds an
+    // AbortError with a stack trace on every call even when they are not.
+    chunks: { [Symbol.asyncIterator]: () => body.iterator({ destroyOnReturn: false }) },
     text: () => body.text(),
     release: (complete) => {
       if (!complete) {
         body.destroy();
         return;
       }
-      body.dump({ limit: 128 * 1024, signal: AbortSignal.timeout(1000) }).catch(() => body.destroy());
+      // A plain timer, cleared once the rest has arrived (almost always at once): AbortSignal.timeout() cannot be
+      // cleared, so each call left a timer that fired a second later and built a DOMException with a stack trace.
+      const cut = setTimeout(() => body.destroy(), RELEASE_DRAIN_MS);
+      cut.unref();
+      body
+        .dump({ limit: RELEASE_DRAIN_BYTES })
+        .catch(() => body.destroy())
+        .finally(() => clearTimeout(cut));
     },
   };
 }

@@ -109,6 +109,32 @@ describe('bad input', () => {
     expectOpenAIError(json, 'request_too_large');
   });
 
+  it('rejects an oversize body sent without a length (chunked) with 413, and serves one within the limit', async () => {
+    const chunked = (text: string) =>
+      fetch(`${t.baseUrl}/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${BRIDGE_KEY}` },
+        body: new ReadableStream({
+          start(controller) {
+            controller.enqueue(new TextEncoder().encode(text));
+            controller.close();
+          },
+        }),
+        duplex: 'half',
+      } as RequestInit);
+    const tooLarge = await chunked(
+      JSON.stringify({ model: 'ocg-deepseek-v4-pro', input: 'x'.repeat(100 * 1024) }),
+    );
+    expect(tooLarge.status).toBe(413);
+    expectOpenAIError(await tooLarge.json(), 'request_too_large');
+    expect(t.upstream.requests).toHaveLength(0);
+
+    const small = await chunked(JSON.stringify({ model: 'ocg-deepseek-v4-pro', input: 'hi' }));
+    expect(small.status).toBe(200);
+    expect(((await small.json()) as { status: string }).status).toBe('completed');
+    expect(t.upstream.requests).toHaveLength(1);
+  });
+
   it('answers an unknown route with a 404 in the OpenAI error shape', async () => {
     const response = await fetch(`${t.baseUrl}/chat/completions`, {
       method: 'POST',

@@ -2,9 +2,10 @@
  * The official openai SDK as a client of the real bridge, with the strict mock upstream behind it.
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { stream, textReply, toolCallReply } from '../mock-upstream/index.ts';
+import { stallAfter, stream, textReply, toolCallReply } from '../mock-upstream/index.ts';
 import { startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
 import { eventViolations } from '../support/event-invariants.ts';
+import { waitFor } from '../support/wait.ts';
 
 let t: TestBridge;
 beforeAll(async () => {
@@ -117,6 +118,39 @@ describe('openai SDK against the bridge', () => {
       expect(final.output_text).toBe(text);
     }
     expect(t.upstream.stats().totalConnections - before).toBeLessThanOrEqual(1);
+  });
+
+  it('keeps the upstream connection when the upstream ends its body a while after [DONE]', async () => {
+    const own = await startTestBridge();
+    try {
+      // Every data line, [DONE] included, then 300 ms before the body ends.
+      own.upstream.enqueue(stallAfter(1000, 300, textReply('done early')));
+      const final = await own.client.responses
+        .stream({ model: 'ocg-deepseek-v4-flash', input: 'x' })
+        .finalResponse();
+      expect(final.output_text).toBe('done early');
+      await waitFor(() => own.upstream.stats().inFlight === 0);
+      // The bridge read the end of the body rather than cutting the connection at [DONE]: it stays for the next call.
+      expect(own.upstream.stats()).toMatchObject({ openSockets: 1, totalConnections: 1 });
+    } finally {
+      await own.close();
+    }
+  });
+
+  it('cuts the upstream connection when the body still has not ended a second after [DONE]', async () => {
+    const own = await startTestBridge();
+    try {
+      own.upstream.enqueue(stallAfter(1000, 600_000, textReply('done, then silence')));
+      const final = await own.client.responses
+        .stream({ model: 'ocg-deepseek-v4-flash', input: 'x' })
+        .finalResponse();
+      expect(final.output_text).toBe('done, then silence');
+      // The mock stops waiting when the bridge closes the connection, long before its 600 s.
+      await waitFor(() => own.upstream.stats().inFlight === 0);
+      expect(own.upstream.stats()).toMatchObject({ openSockets: 0, totalConnections: 1 });
+    } finally {
+      await own.close();
+    }
   });
 
   it('keeps text that arrives in many small pieces intact, including multi-byte characters', async () => {

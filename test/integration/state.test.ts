@@ -7,6 +7,7 @@ import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import { textReply, toolCallReply } from '../mock-upstream/index.ts';
 import { BRIDGE_KEY, postResponses, startTestBridge, useTestBridges } from '../support/bridge-harness.ts';
+import { waitFor } from '../support/wait.ts';
 
 const tools = [
   {
@@ -115,6 +116,9 @@ describe('stored responses', () => {
 describe('reasoning replay across requests', () => {
   it('recovers reasoning from the cache when the client drops encrypted_content', async () => {
     const t = await bridge();
+    // A first request reads the model's usage window (which writes what is queued); the drained one does not.
+    t.upstream.enqueue(textReply('warm'));
+    await t.client.responses.create({ model: 'ocg-deepseek-v4-pro', input: 'hi' });
     t.upstream.enqueue(
       toolCallReply([{ name: 'exec_command', arguments: '{"cmd":"ls"}' }], { reasoning: 'List first.' }),
       textReply('ok'),
@@ -141,6 +145,40 @@ describe('reasoning replay across requests', () => {
       .at(-1)
       ?.body.messages.find((message: any) => message.role === 'assistant');
     expect(assistant.reasoning_content).toBe('List first.');
+  });
+
+  it('saves the reasoning and usage of a stream that ends during a drain before the bridge stops', async () => {
+    const t = await bridge();
+    // A first request reads the model's usage window (which writes what is queued); the drained one does not.
+    t.upstream.enqueue(textReply('warm'));
+    await t.client.responses.create({ model: 'ocg-deepseek-v4-pro', input: 'hi' });
+    t.upstream.enqueue(
+      toolCallReply([{ name: 'exec_command', arguments: '{"cmd":"ls"}' }], {
+        reasoning: 'List the files first.',
+        chunkSize: 4,
+        delayMs: 40,
+      }),
+    );
+    const body = fetch(`${t.baseUrl}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BRIDGE_KEY}` },
+      body: JSON.stringify({ model: 'ocg-deepseek-v4-pro', input: 'go', tools, stream: true }),
+    }).then((response) => response.text());
+    await waitFor(() => t.upstream.requests.length > 1);
+
+    expect(await t.bridge.drain(30_000)).toBe(0);
+    expect(await body).toContain('response.completed');
+    // The bridge has stopped: what it saved is in the file.
+    const db = new DatabaseSync(path.join(t.stateDir, 'bridge.sqlite3'));
+    const count = (sql: string) => Number((db.prepare(sql).get() as { n: number | null }).n ?? 0);
+    const saved = {
+      reasoning: count("SELECT COUNT(*) AS n FROM reasoning WHERE text = 'List the files first.'"),
+      calls: count("SELECT COUNT(*) AS n FROM tool_calls WHERE name = 'exec_command'"),
+      requests: count("SELECT SUM(requests) AS n FROM usage_hourly WHERE model = 'deepseek-v4-pro'"),
+    };
+    db.close();
+    // By the reasoning item's id and by the call's id; one call; two upstream requests.
+    expect(saved).toEqual({ reasoning: 2, calls: 1, requests: 2 });
   });
 
   it('opens reasoning sealed before a restart, so a restart mid-conversation loses nothing', async () => {
