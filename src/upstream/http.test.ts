@@ -14,12 +14,16 @@ afterEach(async () => {
   );
 });
 
-/** An upstream that sends `[DONE]` at once and ends its body `endAfterMs` later; it counts its connections. */
-async function lateEndingUpstream(endAfterMs: number) {
+/**
+ * An upstream that sends `[DONE]` after `answerBytes` of answer and ends its body `endAfterMs` later; it counts its
+ * connections.
+ */
+async function lateEndingUpstream(endAfterMs: number, answerBytes = 0) {
   let connections = 0;
+  const answer = `data: {"n":1,"text":"${'x'.repeat(answerBytes)}"}\n\n`;
   const server = createServer((_req, res) => {
     res.writeHead(200, { 'content-type': 'text/event-stream' });
-    res.write('data: {"n":1}\n\ndata: [DONE]\n\n');
+    res.write(`${answer}data: [DONE]\n\n`);
     setTimeout(() => res.end(), endAfterMs);
   });
   server.on('connection', () => {
@@ -65,6 +69,18 @@ describe('release() after [DONE]', () => {
     await vi.waitFor(() => expect(clearTimer).toHaveBeenCalledWith(timer), { timeout: 5000, interval: 20 });
 
     // The body ended on its own, so the connection was kept for the next call.
+    await callUntilDone(upstream.baseUrl);
+    expect(upstream.connections()).toBe(1);
+  });
+
+  it('keeps the connection after a long answer too (the drain limit counts from where the reader stopped)', async () => {
+    const upstream = await lateEndingUpstream(50, 300 * 1024);
+    const setTimer = vi.spyOn(globalThis, 'setTimeout');
+    const clearTimer = vi.spyOn(globalThis, 'clearTimeout');
+    await callUntilDone(upstream.baseUrl);
+    // The rest was drained (not cut) once the drain's timer is cleared; then the next call reuses the connection.
+    const cut = setTimer.mock.results[setTimer.mock.calls.findIndex(([, ms]) => ms === 1000)]?.value;
+    await vi.waitFor(() => expect(clearTimer).toHaveBeenCalledWith(cut), { timeout: 5000, interval: 20 });
     await callUntilDone(upstream.baseUrl);
     expect(upstream.connections()).toBe(1);
   });

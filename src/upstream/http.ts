@@ -82,12 +82,19 @@ export async function postToUpstream(post: UpstreamPost): Promise<UpstreamBody> 
     const text = await readBounded(body, MAX_ERROR_BODY_BYTES);
     throw upstreamHttpError(statusCode, text, headerValue(headers['retry-after']), post.model);
   }
+  // undici's dump({ limit }) counts every byte of the body, not the rest: release() adds what was read already.
+  let bytesRead = 0;
   return {
     isJson: (headerValue(headers['content-type']) ?? '').includes('application/json'),
     // A reader that stops early (at `[DONE]`) leaves the body to release(): the default iterator would destroy it
     // on return, which aborts a call whose last bytes are still on their way (and so its connection), and builds an
     // AbortError with a stack trace on every call even when they are not.
-    chunks: { [Symbol.asyncIterator]: () => body.iterator({ destroyOnReturn: false }) },
+    chunks: {
+      [Symbol.asyncIterator]: () =>
+        counting(body.iterator({ destroyOnReturn: false }), (bytes) => {
+          bytesRead += bytes;
+        }),
+    },
     text: () => body.text(),
     release: (complete) => {
       if (!complete) {
@@ -99,10 +106,22 @@ export async function postToUpstream(post: UpstreamPost): Promise<UpstreamBody> 
       const cut = setTimeout(() => body.destroy(), RELEASE_DRAIN_MS);
       cut.unref();
       body
-        .dump({ limit: RELEASE_DRAIN_BYTES })
+        .dump({ limit: bytesRead + RELEASE_DRAIN_BYTES })
         .catch(() => body.destroy())
         .finally(() => clearTimeout(cut));
     },
+  };
+}
+
+/** The same chunks, each counted as it arrives. */
+function counting(chunks: AsyncIterator<Buffer>, count: (bytes: number) => void): AsyncIterator<Buffer> {
+  return {
+    next: () =>
+      chunks.next().then((result) => {
+        if (!result.done) count(result.value.byteLength);
+        return result;
+      }),
+    return: (value?: unknown) => chunks.return?.(value) ?? Promise.resolve({ done: true, value: undefined }),
   };
 }
 
