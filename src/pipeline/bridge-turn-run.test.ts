@@ -33,7 +33,10 @@ function turnRun(request: Partial<ResponsesRequest> = {}) {
   const outcomes: string[] = [];
   const deps = {
     store: { saveResponse: (record: unknown) => saved.push(record) },
-    metrics: { responses: { inc: (labels: { outcome: string }) => outcomes.push(labels.outcome) } },
+    metrics: {
+      responses: { inc: (labels: { outcome: string }) => outcomes.push(labels.outcome) },
+      clientDisconnects: { inc: () => outcomes.push('counted as a client disconnect') },
+    },
     logger: {
       info: (line: Record<string, unknown>, message: string) => logged.push({ line, message }),
       error: vi.fn(),
@@ -131,7 +134,7 @@ describe('BridgeTurnRun', () => {
     expect(await drain(left.run)).toEqual([]);
     left.run.complete(true);
     expect(left.saved).toEqual([]);
-    expect(left.outcomes).toEqual(['client_disconnected']);
+    expect(left.outcomes).toEqual(['client_disconnected', 'counted as a client disconnect']);
     expect(left.ends[0]).toMatchObject({ outcome: 'client_disconnected' });
   });
 });

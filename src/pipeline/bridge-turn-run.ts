@@ -116,6 +116,8 @@ export class BridgeTurnRun implements ResponseRun {
     }
     const outcome = response?.status ?? (disconnected ? 'client_disconnected' : 'error');
     this.#deps.metrics.responses.inc({ model: model.requested, served_model: turn.model, outcome });
+    if (outcome === 'client_disconnected')
+      this.#deps.metrics.clientDisconnects.inc({ model: model.requested });
     this.#deps.logger.info(
       {
         requestId,

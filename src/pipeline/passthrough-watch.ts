@@ -6,10 +6,12 @@
  */
 import type { RunEnd } from '../observe/run-observer.ts';
 import type { ResponseObject, ResponseUsage } from '../responses/output.ts';
-import { SseParser } from '../upstream/sse-parser.ts';
+import { type SseMessage, SseParser } from '../upstream/sse-parser.ts';
 import { endOfError, errorMessage, tokensOf, toolCallsIn } from './run-events.ts';
 
-const TERMINAL_EVENT = /"type"\s*:\s*"response\.(completed|failed|incomplete)"/;
+/** `event: response.completed` (…), or data that opens with that `type` when the event has no name. */
+const TERMINAL_NAME = /^response\.(completed|failed|incomplete)$/;
+const TERMINAL_DATA = /^\{\s*"type"\s*:\s*"response\.(completed|failed|incomplete)"/;
 
 export type TerminalKind = 'completed' | 'failed' | 'incomplete';
 
@@ -24,25 +26,30 @@ export class PassThroughScan {
   push(chunk: Uint8Array): void {
     this.bytes += chunk.byteLength;
     if (this.terminal) return;
-    for (const message of this.#parser.push(chunk)) this.#read(message.data);
+    for (const message of this.#parser.push(chunk)) this.#read(message);
   }
 
   end(): void {
     if (this.terminal) return;
-    for (const message of this.#parser.end()) this.#read(message.data);
+    for (const message of this.#parser.end()) this.#read(message);
   }
 
   get usage(): Partial<ResponseUsage> | undefined {
     return this.response?.usage ?? undefined;
   }
 
-  #read(data: string): void {
+  /**
+   * Only the event's own name or `type` counts: the same words inside it (metadata or a schema the response echoes,
+   * e.g. in response.created) are not a terminal event.
+   */
+  #read(message: SseMessage): void {
     if (this.terminal) return;
-    const match = TERMINAL_EVENT.exec(data);
+    const match =
+      message.event === undefined ? TERMINAL_DATA.exec(message.data) : TERMINAL_NAME.exec(message.event);
     if (!match) return;
     this.terminal = match[1] as TerminalKind;
     try {
-      const response = (JSON.parse(data) as { response?: unknown }).response;
+      const response = (JSON.parse(message.data) as { response?: unknown }).response;
       if (response && typeof response === 'object') this.response = response as ResponseObject;
     } catch {
       // not JSON: the kind is still known
@@ -99,9 +106,16 @@ export function endOfStream(
   request: readonly unknown[],
   streamError?: unknown,
 ): RunEnd {
-  if (scan.response?.status && scan.response.status !== 'in_progress')
-    return endOfTerminal(scan.response, request);
   const base = { at: Date.now(), servedModel: model, tokens: undefined, toolCalls: 0 };
+  if (scan.response?.status && scan.response.status !== 'in_progress') {
+    try {
+      return endOfTerminal(scan.response, request);
+    } catch {
+      // A terminal Response of the wrong shape (e.g. `output` not a list of items): the run still ends.
+      const message = 'OpenAI ended the stream with a response the bridge could not read';
+      return { ...base, outcome: 'failed', reason: 'unreadable_response', message };
+    }
+  }
   if (how === 'client_disconnected')
     return { ...base, outcome: 'client_disconnected', reason: 'client_disconnected', message: undefined };
   const message =

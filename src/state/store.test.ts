@@ -584,6 +584,35 @@ describe('state store: replay and usage rows are written behind', () => {
     expect(rowsOnDisk()).toEqual(ONE_TURN);
   });
 
+  it('reports the cause when SQLite rolls the whole batch back itself (as on a full disk), and writes the next', () => {
+    const errors: unknown[] = [];
+    const store = open({ ...OPTIONS, onWriteError: (error) => errors.push(error) });
+    store.saveReplay(SCOPE, [toolTurn], 'deepseek-v4-pro');
+    store.saveReplay(SCOPE, [brokenTurn], 'deepseek-v4-pro');
+    const realExec = DatabaseSync.prototype.exec;
+    let savepoints = 0;
+    const exec = vi.spyOn(DatabaseSync.prototype, 'exec').mockImplementation(function (
+      this: DatabaseSync,
+      sql,
+    ) {
+      // The second write's transaction is gone before it fails, as SQLite leaves it after SQLITE_FULL or IOERR.
+      if (sql === 'SAVEPOINT queued_write' && ++savepoints === 2) return realExec.call(this, 'ROLLBACK');
+      return realExec.call(this, sql);
+    });
+    try {
+      store.stats();
+    } finally {
+      exec.mockRestore();
+    }
+    expect(errors).toHaveLength(1);
+    expect(String(errors[0])).toMatch(/NOT NULL/);
+    expect(store.callByCallId(SCOPE, 'call_ls')).toBeUndefined();
+
+    queueOneTurn(store);
+    expect(store.usageWindow('deepseek-v4-pro').requests).toBe(1);
+    expect(store.callByCallId(SCOPE, 'call_ls')?.name).toBe('exec_command');
+  });
+
   it('writes at once once closed, so a write after close() throws as it did before the queue', () => {
     const store = open();
     closeAll();

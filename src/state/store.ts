@@ -216,7 +216,8 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
       work();
       db.exec('COMMIT');
     } catch (error) {
-      db.exec('ROLLBACK');
+      // SQLite may have rolled the transaction back itself (a full disk, an I/O error): then there is none to end.
+      if (db.isTransaction) db.exec('ROLLBACK');
       caps.recount();
       throw error;
     }
@@ -249,6 +250,8 @@ export function openStore(dbPath: string, options: StoreOptions): BridgeStore {
             caps.enforce();
             db.exec('RELEASE queued_write');
           } catch (error) {
+            // Rolled back by SQLite itself: the batch is lost, reported once below with this cause.
+            if (!db.isTransaction) throw error;
             db.exec('ROLLBACK TO queued_write');
             db.exec('RELEASE queued_write');
             caps.recount();
