@@ -6,25 +6,15 @@
  * `response.output_text.delta` (bridge) or first content chunk (direct). Paths interleaved as in section 1.
  */
 import { Agent } from 'node:http';
-import { cpuMsBetween } from '../bridge-process.ts';
 import type { BenchContext } from '../context.ts';
+import { type InterleavedPairs, measureInterleaved } from '../interleaved.ts';
 import { type Path, runOn } from '../paths.ts';
 import { type Payload, payloadOf, smallRequest } from '../payloads.ts';
 import { streamProblem } from '../sse-client.ts';
-import { addedAt, type Summary, summarize } from '../stats.ts';
 
-export interface AfterLargeVariant {
+export interface AfterLargeVariant extends Omit<InterleavedPairs, 'bridgeCpuMs'> {
   previousChunks: number;
   measuredChunks: number;
-  requests: number;
-  errors: number;
-  firstError: string | undefined;
-  direct: Summary;
-  bridge: Summary;
-  /** bridge pX − direct pX. */
-  added: Pick<Summary, 'p50' | 'p95' | 'p99'>;
-  /** Percentiles of the per-pair differences (bridge − direct of the same iteration). */
-  pairedAdded: Summary;
   /** Bridge child CPU per iteration (the previous answer and the measured one), warm-up excluded. */
   bridgeCpuMsPerIteration: number;
 }
@@ -58,45 +48,11 @@ async function measureVariant(
   payload: Payload,
   previousChunks: number,
 ): Promise<AfterLargeVariant> {
-  const { requests, warmup, measuredChunks } = ctx.settings.afterLarge;
-  const direct: number[] = [];
-  const bridge: number[] = [];
-  const paired: number[] = [];
-  let errors = 0;
-  let firstError: string | undefined;
-  let cpuBefore = await ctx.bridge.cpu();
-  for (let index = 0; index < warmup + requests; index += 1) {
-    if (index === warmup) cpuBefore = await ctx.bridge.cpu();
-    const order = index % 2 === 0 ? [ctx.direct, ctx.viaBridge] : [ctx.viaBridge, ctx.direct];
-    const times: Record<string, number | string> = {};
-    for (const path of order)
-      times[path.kind] = await afterPrevious(agent, path, payload, previousChunks, measuredChunks);
-    if (index < warmup) continue;
-    const { direct: d, bridge: b } = times as { direct: number | string; bridge: number | string };
-    if (typeof d === 'string' || typeof b === 'string') {
-      errors += 1;
-      firstError ??= typeof d === 'string' ? d : (b as string);
-      continue;
-    }
-    direct.push(d);
-    bridge.push(b);
-    paired.push(b - d);
-  }
-  const bridgeCpuMsPerIteration = cpuMsBetween(cpuBefore, await ctx.bridge.cpu()) / requests;
-  const directSummary = summarize(direct);
-  const bridgeSummary = summarize(bridge);
-  return {
-    previousChunks,
-    measuredChunks,
-    requests,
-    errors,
-    firstError,
-    direct: directSummary,
-    bridge: bridgeSummary,
-    added: addedAt(bridgeSummary, directSummary),
-    pairedAdded: summarize(paired),
-    bridgeCpuMsPerIteration,
-  };
+  const { measuredChunks } = ctx.settings.afterLarge;
+  const { bridgeCpuMs, ...pairs } = await measureInterleaved(ctx, ctx.settings.afterLarge, (path) =>
+    afterPrevious(agent, path, payload, previousChunks, measuredChunks),
+  );
+  return { previousChunks, measuredChunks, ...pairs, bridgeCpuMsPerIteration: bridgeCpuMs };
 }
 
 export async function runAfterLarge(ctx: BenchContext): Promise<AfterLargeResult> {
