@@ -29,7 +29,7 @@ const plan: Extract<ModePlan, { kind: 'bridge_turn' }> = {
 function turnRun(request: Partial<ResponsesRequest> = {}) {
   const saved: unknown[] = [];
   const ends: RunEnd[] = [];
-  const logged: Array<{ line: Record<string, unknown>; message: string }> = [];
+  const logged: Array<{ level: string; line: Record<string, unknown>; message: string }> = [];
   const outcomes: string[] = [];
   const deps = {
     store: { saveResponse: (record: unknown) => saved.push(record) },
@@ -38,7 +38,8 @@ function turnRun(request: Partial<ResponsesRequest> = {}) {
       clientDisconnects: { inc: () => outcomes.push('counted as a client disconnect') },
     },
     logger: {
-      info: (line: Record<string, unknown>, message: string) => logged.push({ line, message }),
+      info: (line: Record<string, unknown>, message: string) => logged.push({ level: 'info', line, message }),
+      warn: (line: Record<string, unknown>, message: string) => logged.push({ level: 'warn', line, message }),
       error: vi.fn(),
     },
   } as unknown as BridgeDeps;
@@ -95,7 +96,10 @@ describe('BridgeTurnRun', () => {
     expect(await drain(run)).toEqual([]);
     run.complete(false);
     expect(saved).toEqual([]);
-    expect(logged[0]?.line).toMatchObject({ status: 'failed', error: { code: 'bridge_shutting_down' } });
+    expect(logged[0]).toMatchObject({
+      level: 'warn',
+      line: { status: 'failed', error: { code: 'bridge_shutting_down' } },
+    });
     expect(ends[0]).toMatchObject({ outcome: 'failed', reason: 'server_error' });
   });
 
@@ -108,6 +112,7 @@ describe('BridgeTurnRun', () => {
     expect(outcomes).toEqual(['completed']);
     expect(logged).toEqual([
       {
+        level: 'info',
         message: 'bridge turn (no model called)',
         line: expect.objectContaining({
           requestId: 'req_1',

@@ -118,7 +118,8 @@ export class BridgeTurnRun implements ResponseRun {
     this.#deps.metrics.responses.inc({ model: model.requested, served_model: turn.model, outcome });
     if (outcome === 'client_disconnected')
       this.#deps.metrics.clientDisconnects.inc({ model: model.requested });
-    this.#deps.logger.info(
+    // Only a turn cut off (the bridge stopping) or left by its client ends otherwise: worth a warning, as for a model.
+    this.#deps.logger[outcome === 'completed' ? 'info' : 'warn'](
       {
         requestId,
         responseId: this.#answer.id,
