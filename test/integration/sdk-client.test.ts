@@ -131,7 +131,8 @@ describe('openai SDK against the bridge', () => {
       expect(final.output_text).toBe('done early');
       await waitFor(() => own.upstream.stats().inFlight === 0);
       // The bridge read the end of the body rather than cutting the connection at [DONE]: it stays for the next call.
-      expect(own.upstream.stats()).toMatchObject({ openSockets: 1, totalConnections: 1 });
+      // (Only the open sockets are counted: on a loaded machine a slow first attempt may be retried on a new one.)
+      expect(own.upstream.stats().openSockets).toBe(1);
     } finally {
       await own.close();
     }
@@ -145,9 +146,9 @@ describe('openai SDK against the bridge', () => {
         .stream({ model: 'ocg-deepseek-v4-flash', input: 'x' })
         .finalResponse();
       expect(final.output_text).toBe('done, then silence');
-      // The mock stops waiting when the bridge closes the connection, long before its 600 s.
-      await waitFor(() => own.upstream.stats().inFlight === 0);
-      expect(own.upstream.stats()).toMatchObject({ openSockets: 0, totalConnections: 1 });
+      // The bridge closes the connection a second after [DONE], long before the mock's 600 s are up (the socket's
+      // close may follow the end of the mock's request by a moment, so it is waited for too).
+      await waitFor(() => own.upstream.stats().inFlight === 0 && own.upstream.stats().openSockets === 0);
     } finally {
       await own.close();
     }
