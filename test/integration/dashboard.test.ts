@@ -453,16 +453,7 @@ describe('GPT pass-through in the dashboard', () => {
       });
     });
     const parent = rootThread();
-    const response = await fetch(`${t.baseUrl}/responses`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${BRIDGE_KEY}`,
-        'session-id': parent.sessionId,
-        'thread-id': parent.threadId,
-      },
-      body: JSON.stringify({ model: 'gpt-5.5', input: 'hi', stream: true }),
-    });
+    const response = await gptRequest(t, parent);
     expect(await response.text()).toBe(bytes);
     await waitFor(
       () => t.bridge.dashboard.model.sessions()[0]?.threads[0]?.state === 'completed',
