@@ -80,3 +80,73 @@ describe('the log file', () => {
     expect(statSync('/dev/null').mode).toBe(before);
   });
 });
+
+describe('secrets in log lines', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  /** Logs one line with the real logger to a real file and reads it back. */
+  const logged = (fields: Record<string, unknown>): Record<string, unknown> => {
+    const dir = mkdtempSync(path.join(tmpdir(), 'ocb-log-'));
+    dirs.push(dir);
+    const file = path.join(dir, 'bridge.log');
+    createLogger({ level: 'info', path: file }).info(fields, 'line');
+    return JSON.parse(readFileSync(file, 'utf8').trim()) as Record<string, unknown>;
+  };
+  const SECRET = 'sk-secret-0123456789';
+
+  it('hides key-like fields at the top of a line', () => {
+    const line = logged({ authorization: `Bearer ${SECRET}`, apiKey: SECRET, api_key: SECRET, token: SECRET, key: SECRET });
+    expect(line).toMatchObject({
+      authorization: '[redacted]',
+      apiKey: '[redacted]',
+      api_key: '[redacted]',
+      token: '[redacted]',
+      key: '[redacted]',
+    });
+    expect(JSON.stringify(line)).not.toContain(SECRET);
+  });
+
+  it('hides them one level down, and authorization headers two levels down', () => {
+    const line = logged({
+      upstream: { apiKey: SECRET, baseUrl: 'http://127.0.0.1:1/v1' },
+      headers: { authorization: `Bearer ${SECRET}`, accept: 'text/event-stream' },
+      request: { headers: { authorization: `Bearer ${SECRET}`, 'content-type': 'application/json' } },
+    });
+    expect(line).toMatchObject({
+      upstream: { apiKey: '[redacted]', baseUrl: 'http://127.0.0.1:1/v1' },
+      headers: { authorization: '[redacted]', accept: 'text/event-stream' },
+      request: { headers: { authorization: '[redacted]', 'content-type': 'application/json' } },
+    });
+    expect(JSON.stringify(line)).not.toContain(SECRET);
+  });
+
+  it('keeps every other field as it was, and leaves the logged object unchanged', () => {
+    const fields = {
+      requestId: 'req_1',
+      usage: { input_tokens: 3, output_tokens_details: { reasoning_tokens: 1 } },
+      tokens: 12,
+      keys: ['a'],
+      upstream: { apiKey: SECRET },
+      attempts: [{ model: 'kimi-k2.6', outcome: 'success' }],
+    };
+    const before = structuredClone(fields);
+    const line = logged(fields);
+    expect(fields).toEqual(before);
+    expect(line).toMatchObject({
+      requestId: 'req_1',
+      usage: { input_tokens: 3, output_tokens_details: { reasoning_tokens: 1 } },
+      tokens: 12,
+      keys: ['a'],
+      attempts: [{ model: 'kimi-k2.6', outcome: 'success' }],
+    });
+  });
+
+  it("hides an error's key-like properties too", () => {
+    const error = Object.assign(new Error('upstream refused the key'), { apiKey: SECRET });
+    const line = logged({ err: error });
+    expect(line.err).toMatchObject({ message: 'upstream refused the key', apiKey: '[redacted]' });
+    expect(JSON.stringify(line)).not.toContain(SECRET);
+  });
+});

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
 import { asBridgeError, toOpenAIErrorBody } from '../errors.ts';
-import { bearerAuth, hostGuard, hostName, isLoopbackName, keysMatch } from './security.ts';
+import { bearerAuth, hostGuard, hostName, isLoopbackName, keyCheck } from './security.ts';
 
 const KEY = 'sk-bridge-test-key-7777';
 
@@ -57,9 +57,9 @@ describe('isLoopbackName', () => {
   );
 });
 
-describe('keysMatch', () => {
+describe('keyCheck', () => {
   it('matches the same key', () => {
-    expect(keysMatch(KEY, KEY)).toBe(true);
+    expect(keyCheck(KEY)(KEY)).toBe(true);
   });
 
   it.each([
@@ -68,7 +68,7 @@ describe('keysMatch', () => {
     ['a longer key', `${KEY}0`],
     ['an empty key', ''],
   ])('does not match %s', (_label, presented) => {
-    expect(keysMatch(presented, KEY)).toBe(false);
+    expect(keyCheck(KEY)(presented)).toBe(false);
   });
 });
 

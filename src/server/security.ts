@@ -3,7 +3,7 @@
  * compared in constant time. The bridge binds to loopback by default; a non-loopback bind is the user's choice and
  * then its own address is accepted as a Host too.
  */
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { hash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
 import { BRIDGE_KEY_HEADER } from '../bridge-key-header.ts';
 import { BridgeError } from '../errors.ts';
@@ -57,19 +57,24 @@ export function hostGuard(bindHost: string): MiddlewareHandler {
 }
 
 function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
+  return hash('sha256', value, 'buffer') as Buffer;
 }
 
-/** Constant-time comparison that does not leak the key's length either. */
-export function keysMatch(presented: string, expected: string): boolean {
-  return timingSafeEqual(digest(presented), digest(expected));
+/**
+ * Constant-time comparison with one key that does not leak the key's length either: both sides are compared as
+ * SHA-256 digests, the expected one computed once.
+ */
+export function keyCheck(expected: string): (presented: string) => boolean {
+  const expectedDigest = digest(expected);
+  return (presented) => timingSafeEqual(digest(presented), expectedDigest);
 }
 
 export function bearerAuth(expectedKey: string): MiddlewareHandler {
+  const matches = keyCheck(expectedKey);
   return async (c, next) => {
     const bridgeKey = c.req.header(BRIDGE_KEY_HEADER);
     if (bridgeKey !== undefined) {
-      if (!keysMatch(bridgeKey.trim(), expectedKey)) {
+      if (!matches(bridgeKey.trim())) {
         throw new BridgeError({
           status: 401,
           code: 'invalid_api_key',
@@ -81,7 +86,7 @@ export function bearerAuth(expectedKey: string): MiddlewareHandler {
     }
     const header = c.req.header('authorization') ?? '';
     const match = /^Bearer\s+(.+)$/i.exec(header.trim());
-    if (!match || !keysMatch(match[1] as string, expectedKey)) {
+    if (!match || !matches(match[1] as string)) {
       throw new BridgeError({
         status: 401,
         code: 'invalid_api_key',
