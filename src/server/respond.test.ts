@@ -1,6 +1,6 @@
 import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BridgeError } from '../errors.ts';
 import type { ResponseRun } from '../pipeline/response-run.ts';
 import type { ResponseEvent, ResponseObject } from '../responses/output.ts';
@@ -138,6 +138,12 @@ describe('respondWithRun streaming (Node response)', () => {
       },
     });
     let writes: string[] = [];
+    const writesAtCompletion: number[] = [];
+    const complete = run.complete.bind(run);
+    run.complete = (disconnected) => {
+      writesAtCompletion.push(writes.length);
+      complete(disconnected);
+    };
     const server = createServer((_req, res) => {
       writes = recordSocketWrites(res);
       void respondWithRun(run, true, { ...options, outgoing: res });
@@ -157,6 +163,8 @@ describe('respondWithRun streaming (Node response)', () => {
     const last = writes.at(-1) ?? '';
     expect(last).toContain('event: response.completed');
     expect(last.endsWith('0\r\n\r\n')).toBe(true);
-    expect(completions).toEqual([false]);
+    // The bookkeeping runs once, after the end has been written (once this turn of the event loop is done).
+    await vi.waitFor(() => expect(completions).toEqual([false]));
+    expect(writesAtCompletion).toEqual([writes.length]);
   });
 });

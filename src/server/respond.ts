@@ -147,6 +147,7 @@ async function pumpSse(
     // The body ends right after the terminal event; bookkeeping (state, usage, the log line) comes after.
     sink.end();
     run.metrics.activeStreams.dec();
-    run.complete(clientGone && !run.finished);
+    const disconnected = clientGone && !run.finished;
+    sink.afterEnd(() => run.complete(disconnected));
   }
 }

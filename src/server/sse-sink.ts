@@ -12,6 +12,13 @@ export interface SseSink {
   end(): void;
   /** Called once if the client goes away before `end()`. */
   onClientGone(listener: () => void): void;
+  /**
+   * Runs what follows a body's end (the run's bookkeeping). On a socket it waits for the rest of this turn of the
+   * event loop: streams that end together (a burst of short answers) then all send their bytes before any does its
+   * bookkeeping, and requests that arrived with them are read first too. A web body is read by code in this
+   * process, which may look at the results as soon as it has read the end: there it runs at once.
+   */
+  afterEnd(work: () => void): void;
 }
 
 export function nodeSink(res: ServerResponse, headers: Record<string, string>): SseSink {
@@ -38,6 +45,9 @@ export function nodeSink(res: ServerResponse, headers: Record<string, string>): 
       res.once('close', () => {
         if (!res.writableFinished) listener();
       });
+    },
+    afterEnd: (work) => {
+      setImmediate(work);
     },
   };
 }
@@ -88,6 +98,7 @@ export function webSink(): { sink: SseSink; body: ReadableStream<Uint8Array> } {
     onClientGone(listener) {
       gone = listener;
     },
+    afterEnd: (work) => work(),
   };
   return { sink, body };
 }
