@@ -72,7 +72,10 @@ export function createApp(deps: BridgeDeps, apiKey: string, dashboard?: Dashboar
     const presented = c.req.header('x-request-id');
     const requestId = presented && REQUEST_ID.test(presented) ? presented : uniqueId('req');
     c.set('requestId', requestId);
-    c.header('x-request-id', requestId);
+    // Set on Node's response when there is one: Hono's c.header() builds a web Headers object for every request
+    // and copies it into the answer, which a streamed answer (written to Node's response) never needed.
+    if (c.env?.outgoing) c.env.outgoing.setHeader('x-request-id', requestId);
+    else c.header('x-request-id', requestId);
     await next();
   });
   app.use('*', hostGuard(config.server.host));
