@@ -17,8 +17,11 @@ import {
   tokenPieces,
 } from './chat-chunks.ts';
 
-/** `sized`: ids are `<chunks>.<n>`, a reasoning-then-text answer of that many chunks, written at once. */
-export type Scenario = 'ttfb' | 'flood' | 'paced' | 'big' | 'sized';
+/**
+ * `sized`: ids are `<chunks>.<n>`, a reasoning-then-text answer of that many chunks, written at once. `gated`: the
+ * same answer, held back until `openGate()`; each request counts in `gateArrivals()` once its body has arrived.
+ */
+export type Scenario = 'ttfb' | 'flood' | 'paced' | 'big' | 'sized' | 'gated';
 
 export interface UpstreamSettings {
   floodChunks: number;
@@ -42,13 +45,17 @@ export interface FastUpstream {
   /** performance.now() when a request body had fully arrived, by stream id (scenario `big`). */
   readonly bodyReceivedAt: Map<string, number>;
   stats(): UpstreamStats;
+  /** `gated` requests whose body has arrived, since the start. */
+  gateArrivals(): number;
+  /** Answers every `gated` request held so far. */
+  openGate(): void;
   resetStats(): void;
   release(): void;
   close(): Promise<void>;
 }
 
 const SSE_HEADERS = { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache' };
-const SCENARIOS = new Set<string>(['ttfb', 'flood', 'paced', 'big', 'sized']);
+const SCENARIOS = new Set<string>(['ttfb', 'flood', 'paced', 'big', 'sized', 'gated']);
 const SLICE_BYTES = 64 * 1024;
 /** Chunks in the short reply of the `ttfb` and `big` scenarios. */
 export const SHORT_REPLY_CHUNKS = 8;
@@ -90,6 +97,7 @@ export async function startFastUpstream(initial: UpstreamSettings): Promise<Fast
   const holdWaiters = new Set<() => void>();
   const sockets = new Set<Socket>();
   const counters = { active: 0, maxActive: 0, requests: 0 };
+  const gate = { arrived: 0, held: [] as Array<() => void> };
 
   function floodBody(count: number): Buffer {
     let body = floodBodies.get(count);
@@ -154,6 +162,7 @@ export async function startFastUpstream(initial: UpstreamSettings): Promise<Fast
         streamPaced(res, id);
         return;
       case 'sized':
+      case 'gated':
         res.end(sizedBody(id));
         return;
       default: {
@@ -181,7 +190,9 @@ export async function startFastUpstream(initial: UpstreamSettings): Promise<Fast
     req.on('data', () => {});
     req.on('end', () => {
       if (target.scenario === 'big') bodyReceivedAt.set(target.id, performance.now());
-      answer(res, target.scenario, target.id);
+      if (target.scenario !== 'gated') return answer(res, target.scenario, target.id);
+      gate.arrived += 1;
+      gate.held.push(() => answer(res, 'gated', target.id));
     });
   }
 
@@ -207,6 +218,10 @@ export async function startFastUpstream(initial: UpstreamSettings): Promise<Fast
     sendTimes,
     bodyReceivedAt,
     stats: () => ({ ...counters, holding: holdWaiters.size }),
+    gateArrivals: () => gate.arrived,
+    openGate() {
+      for (const release of gate.held.splice(0)) release();
+    },
     resetStats() {
       counters.maxActive = counters.active;
       counters.requests = 0;

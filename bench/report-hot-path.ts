@@ -54,10 +54,8 @@ export function startsSection(result: StartsResult): string {
   const rows: Cell[][] = [];
   for (const level of result.levels) {
     const { direct, bridge, added } = level;
-    const met =
-      level.errors === 0 &&
-      added.p50 <= HOT_PATH_TARGETS.startsAddedP50Ms &&
-      level.bridgeCpuMsPerRequest <= HOT_PATH_TARGETS.startCpuMs;
+    const latencyMet = level.errors === 0 && added.p50 <= HOT_PATH_TARGETS.startsAddedP50Ms;
+    const startCpuMet = level.bridgeStartCpuMsPerRequest <= HOT_PATH_TARGETS.startCpuMs;
     rows.push([
       `${level.concurrent} × ${level.bursts}`,
       'direct',
@@ -66,12 +64,36 @@ export function startsSection(result: StartsResult): string {
       direct.max,
       level.errors,
     ]);
-    rows.push(['', 'bridge', bridge.p50, bridge.p95, bridge.max, '', level.bridgeCpuMsPerRequest]);
-    rows.push(['', 'added', added.p50, added.p95, '', '', '', verdict(met)]);
+    rows.push([
+      '',
+      'bridge',
+      bridge.p50,
+      bridge.p95,
+      bridge.max,
+      '',
+      level.bridgeCpuMsPerRequest,
+      level.bridgeStartCpuMsPerRequest,
+      `start CPU ${verdict(startCpuMet)}`,
+    ]);
+    rows.push(['', 'added', added.p50, added.p95, '', '', '', '', `p50 ${verdict(latencyMet)}`]);
   }
   return [
-    `1c. Simultaneous starts: request sent → first delta, ms (bursts of N at once, ${result.levels[0]?.replyChunks ?? 0}-chunk answers, caps raised; goal: added ≤ ${HOT_PATH_TARGETS.startsAddedP50Ms} p50, ≤ ${HOT_PATH_TARGETS.startCpuMs} bridge CPU ms per request)`,
-    table(['N × bursts', 'path', 'p50', 'p95', 'max', 'errors', 'bridge CPU ms/request', 'goal'], rows, 2),
+    `1c. Simultaneous starts: request sent → first delta, ms (bursts of N at once, ${result.levels[0]?.replyChunks ?? 0}-chunk answers, caps raised; goal: added ≤ ${HOT_PATH_TARGETS.startsAddedP50Ms} p50, ≤ ${HOT_PATH_TARGETS.startCpuMs} bridge CPU ms per request start; the start = until the upstream has the call, measured with the upstream's answers held back)`,
+    table(
+      [
+        'N × bursts',
+        'path',
+        'p50',
+        'p95',
+        'max',
+        'errors',
+        'bridge CPU ms/request',
+        'of it the start',
+        'goal',
+      ],
+      rows,
+      2,
+    ),
   ].join('\n');
 }
 

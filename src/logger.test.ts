@@ -97,7 +97,13 @@ describe('secrets in log lines', () => {
   const SECRET = 'sk-secret-0123456789';
 
   it('hides key-like fields at the top of a line', () => {
-    const line = logged({ authorization: `Bearer ${SECRET}`, apiKey: SECRET, api_key: SECRET, token: SECRET, key: SECRET });
+    const line = logged({
+      authorization: `Bearer ${SECRET}`,
+      apiKey: SECRET,
+      api_key: SECRET,
+      token: SECRET,
+      key: SECRET,
+    });
     expect(line).toMatchObject({
       authorization: '[redacted]',
       apiKey: '[redacted]',

@@ -3,7 +3,8 @@
  * once), direct and through the bridge in turn, caps raised so the bridge itself is measured: request sent → first
  * delta of any kind. A burst waits for the previous one to end and for the bridge to go quiet, so each starts
  * from idle. The bridge's CPU over the measured bursts ÷ their requests is what one request costs it, start to
- * end; at these sizes almost all of it is the start.
+ * end. What the start alone costs is measured apart, with the upstream holding its answers back (`gated`): the
+ * bridge's CPU from sending a burst until the upstream has received every one of its calls, ÷ the burst's size.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuMsBetween } from '../bridge-process.ts';
@@ -26,6 +27,12 @@ export interface StartsLevel {
   added: Pick<Summary, 'p50' | 'p95' | 'p99'>;
   /** Bridge child CPU over the measured bursts ÷ their requests. */
   bridgeCpuMsPerRequest: number;
+  /**
+   * Bridge child CPU from sending a burst until the upstream has every call of it (answers held back) ÷ the
+   * requests: reading, checking and translating a request and sending its upstream call. Includes the two IPC
+   * readings of the child's CPU, spread over the burst.
+   */
+  bridgeStartCpuMsPerRequest: number;
 }
 
 export interface StartsResult {
@@ -53,6 +60,46 @@ async function burst(
     if (problem || result.firstDeltaAt === undefined) return `${path.kind}: ${problem ?? 'no delta'}`;
     return result.firstDeltaAt - result.startedAt;
   });
+}
+
+/** The arrivals counter reached `count`, polled every millisecond (the bridge child does not see the polling). */
+async function arrivalsReach(ctx: BenchContext, count: number): Promise<void> {
+  const deadline = Date.now() + 30_000;
+  while (ctx.upstream.gateArrivals() < count) {
+    if (Date.now() > deadline)
+      throw new Error('starts: the gated upstream calls did not all arrive within 30 s');
+    await sleep(1);
+  }
+}
+
+/** Bridge CPU per request start, over `bursts` bursts of `concurrent` requests whose answers are held back. */
+async function measureStartCpu(
+  ctx: BenchContext,
+  payload: Payload,
+  concurrent: number,
+  bursts: number,
+): Promise<number> {
+  const { warmupBursts, replyChunks } = ctx.settings.starts;
+  let cpuMs = 0;
+  for (let index = 0; index < warmupBursts + bursts; index += 1) {
+    const arrived = ctx.upstream.gateArrivals();
+    const before = await ctx.bridge.cpu();
+    const streams = Promise.all(
+      Array.from({ length: concurrent }, () =>
+        runOn(ctx.agent, ctx.viaBridge, payload, 'gated', { id: `${replyChunks}.g${sequence++}` }),
+      ),
+    );
+    await arrivalsReach(ctx, arrived + concurrent);
+    const after = await ctx.bridge.cpu();
+    ctx.upstream.openGate();
+    for (const result of await streams) {
+      const problem = streamProblem(result, replyChunks);
+      if (problem) throw new Error(`starts (gated): ${problem}`);
+    }
+    await sleep(QUIET_MS);
+    if (index >= warmupBursts) cpuMs += cpuMsBetween(before, after);
+  }
+  return cpuMs / (concurrent * bursts);
 }
 
 async function measureLevel(
@@ -95,6 +142,7 @@ async function measureLevel(
     bridge,
     added: addedAt(bridge, direct),
     bridgeCpuMsPerRequest: bridgeCpuMs / (concurrent * bursts),
+    bridgeStartCpuMsPerRequest: await measureStartCpu(ctx, payload, concurrent, bursts),
   };
 }
 
