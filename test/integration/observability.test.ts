@@ -123,6 +123,44 @@ describe('GET /metrics', () => {
   });
 });
 
+describe('x-request-id', () => {
+  it('comes back on every kind of answer: a stream, a JSON body, a refusal and an unknown URL', async () => {
+    const t = await bridge();
+    t.upstream.enqueue(textReply('streamed'));
+    t.upstream.enqueue(textReply('collected'));
+    const post = (body: object, id: string, key = BRIDGE_KEY) =>
+      fetch(`${t.baseUrl}/responses`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'x-request-id': id },
+        body: JSON.stringify(body),
+      });
+    const answers = {
+      stream: await post({ model: 'ocg-deepseek-v4-flash', input: 'hi', stream: true }, 'id-stream'),
+      json: await post({ model: 'ocg-deepseek-v4-flash', input: 'hi' }, 'id-json'),
+      refused: await post({ model: 'ocg-deepseek-v4-flash', input: 'hi' }, 'id-refused', 'sk-wrong'),
+      models: await fetch(`${t.baseUrl}/models`, {
+        headers: { authorization: `Bearer ${BRIDGE_KEY}`, 'x-request-id': 'id-models' },
+      }),
+      unknown: await fetch(`${t.bridge.url}/nowhere`, { headers: { 'x-request-id': 'id-unknown' } }),
+    };
+    const seen = Object.fromEntries(
+      await Promise.all(
+        Object.entries(answers).map(async ([kind, response]) => {
+          await response.text();
+          return [kind, [response.status, response.headers.get('x-request-id')]];
+        }),
+      ),
+    );
+    expect(seen).toEqual({
+      stream: [200, 'id-stream'],
+      json: [200, 'id-json'],
+      refused: [401, 'id-refused'],
+      models: [200, 'id-models'],
+      unknown: [404, 'id-unknown'],
+    });
+  });
+});
+
 describe('request logs', () => {
   it('writes one line per request with the request id, models, status, timings and tokens', async () => {
     const t = await bridge();
