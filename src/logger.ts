@@ -40,8 +40,8 @@ export function withoutSecrets(record: Record<string, unknown>): Record<string, 
   return censorFields(record, (name, value) =>
     // An error under `err` is left whole for its serializer (below), which censors what it makes of it.
     isRecord(value) && !(name === 'err' && value instanceof Error)
-      ? censorFields(value, (name, inner) =>
-          name === 'headers' && isRecord(inner) ? censorFields(inner, (_n, header) => header) : inner,
+      ? censorFields(value, (field, inner) =>
+          field === 'headers' && isRecord(inner) ? censorFields(inner, (_header, header) => header) : inner,
         )
       : value,
   );
