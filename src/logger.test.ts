@@ -149,6 +149,24 @@ describe('secrets in log lines', () => {
     });
   });
 
+  it('keeps a censored object’s own serialization (toJSON), and logs an err that is not an error', () => {
+    class Credential {
+      readonly key: string;
+      readonly hidden: string;
+      constructor(key: string, hidden: string) {
+        this.key = key;
+        this.hidden = hidden;
+      }
+      toJSON() {
+        return { key: this.key };
+      }
+    }
+    const line = logged({ credential: new Credential(SECRET, 'private detail'), err: null });
+    expect(line.credential).toEqual({ key: '[redacted]' });
+    expect(line.err).toBeNull();
+    expect(JSON.stringify(line)).not.toContain('private detail');
+  });
+
   it("hides an error's key-like properties too", () => {
     const error = Object.assign(new Error('upstream refused the key'), { apiKey: SECRET });
     const line = logged({ err: error });

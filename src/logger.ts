@@ -1,6 +1,8 @@
 /**
  * JSON logs with pino, to PROXY_LOG_PATH or stderr. Secrets never reach a log line: auth headers and key-like
- * fields are censored (withoutSecrets), and request bodies are not logged unless PROXY_LOG_BODIES=1.
+ * fields of what is logged (its fields, an error) are censored (withoutSecrets), and request bodies are not logged
+ * unless PROXY_LOG_BODIES=1. Not looked at: values put into the message itself (`%j`, `%o`) and a child logger's
+ * bindings (pino formats those without its formatters); the bridge uses neither.
  */
 import { fchmodSync, fstatSync, mkdirSync, openSync } from 'node:fs';
 import path from 'node:path';
@@ -23,7 +25,8 @@ function censorFields(record: Record<string, unknown>, nested: (name: string, va
     const value = record[name];
     const clean = SECRET_FIELDS.has(name) ? (value === undefined ? value : CENSOR) : nested(name, value);
     if (clean === value) continue;
-    copy ??= { ...record };
+    // The copy keeps the record's prototype, so a toJSON() or an error's class is still what is serialized.
+    copy ??= Object.assign(Object.create(Object.getPrototypeOf(record)), record) as Record<string, unknown>;
     copy[name] = clean;
   }
   return copy ?? record;
@@ -45,6 +48,12 @@ export function withoutSecrets(record: Record<string, unknown>): Record<string, 
         )
       : value,
   );
+}
+
+/** pino's error serializer, censored; what it makes of a value that is not an error (null, a string) is kept. */
+function censoredError(error: Error): unknown {
+  const serialized: unknown = pino.stdSerializers.err(error);
+  return isRecord(serialized) ? withoutSecrets(serialized) : serialized;
 }
 
 export interface LoggerOptions {
@@ -130,7 +139,7 @@ export function createLogger(options: LoggerOptions): Logger {
       level: options.level,
       base: { service: 'opencode-bridge' },
       formatters: { log: withoutSecrets },
-      serializers: { err: (error: Error) => withoutSecrets(pino.stdSerializers.err(error)) },
+      serializers: { err: censoredError },
       timestamp: pino.stdTimeFunctions.isoTime,
     },
     destination,

@@ -165,6 +165,9 @@ export async function startBridge(
       stopListening();
       (server as { closeAllConnections?: () => void }).closeAllConnections?.();
       await stoppedListening;
+      // Bookkeeping that streams ending just now put off to the end of the loop's turn (src/server/sse-sink.ts)
+      // still finds the store open.
+      await new Promise((resolve) => setImmediate(resolve));
       dashboard.close();
       store.close();
     })();
