@@ -7,6 +7,7 @@
  * bridge's CPU from sending a burst until the upstream has received every one of its calls, ÷ the burst's size.
  */
 import { setTimeout as sleep } from 'node:timers/promises';
+import { WRITE_BEHIND_MS } from '../../src/state/store.ts';
 import { cpuMsBetween } from '../bridge-process.ts';
 import type { BenchContext } from '../context.ts';
 import { type Path, runOn } from '../paths.ts';
@@ -41,6 +42,11 @@ export interface StartsResult {
 
 /** Time for the bridge to finish what follows a burst's last stream, so the next burst starts from idle. */
 const QUIET_MS = 30;
+/**
+ * Before a start is measured, the bridge also writes the previous burst's state rows (WRITE_BEHIND_MS after its
+ * streams ended): that write must not fall inside the measured window.
+ */
+const SETTLED_MS = WRITE_BEHIND_MS + QUIET_MS;
 let sequence = 0;
 
 async function burst(
@@ -96,7 +102,7 @@ async function measureStartCpu(
       const problem = streamProblem(result, replyChunks);
       if (problem) throw new Error(`starts (gated): ${problem}`);
     }
-    await sleep(QUIET_MS);
+    await sleep(SETTLED_MS);
     if (index >= warmupBursts) cpuMs += cpuMsBetween(before, after);
   }
   return cpuMs / (concurrent * bursts);

@@ -15,8 +15,9 @@ export interface SseSink {
   /**
    * Runs what follows a body's end (the run's bookkeeping). On a socket it waits for the rest of this turn of the
    * event loop: streams that end together (a burst of short answers) then all send their bytes before any does its
-   * bookkeeping, and requests that arrived with them are read first too. A web body is read by code in this
-   * process, which may look at the results as soon as it has read the end: there it runs at once.
+   * bookkeeping, and requests that arrived with them are read first too. A web body (Hono's `app.request()`, as
+   * tests call the app without a socket) is read by code in this process, which may look at the results as soon as
+   * it has read the end: there it runs at once.
    */
   afterEnd(work: () => void): void;
 }
