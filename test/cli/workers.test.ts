@@ -30,6 +30,12 @@ beforeEach(() => {
     `#!${process.execPath}\n` +
       "const fs = require('node:fs');\n" +
       "const stdin = fs.readFileSync(0, 'utf8');\n" +
+      // The first FAKE_OPENCODE_LOCKED_RUNS runs find OpenCode's database locked, as a second OpenCode started at
+      // the same moment may: two lines on stderr, exit 1, no event.
+      "const runsFile = process.env.FAKE_OPENCODE_RECORD + '.runs';\n" +
+      "const runs = fs.existsSync(runsFile) ? Number(fs.readFileSync(runsFile, 'utf8')) : 0;\n" +
+      'fs.writeFileSync(runsFile, String(runs + 1));\n' +
+      "if (runs < Number(process.env.FAKE_OPENCODE_LOCKED_RUNS ?? 0)) { process.stderr.write('Error: Unexpected error\\ndatabase is locked\\n'); process.exit(1); }\n" +
       'fs.writeFileSync(process.env.FAKE_OPENCODE_RECORD, JSON.stringify({ argv: process.argv.slice(2), cwd: process.cwd(), env: process.env, stdin }));\n' +
       "if (process.env.FAKE_OPENCODE_WRITE) fs.writeFileSync(process.env.FAKE_OPENCODE_WRITE, 'changed\\n');\n" +
       "for (const line of JSON.parse(process.env.FAKE_OPENCODE_EVENTS ?? '[]')) process.stdout.write(line + '\\n');\n" +
@@ -143,6 +149,35 @@ describe('read-only workers', () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('oss-scout: opencode exited with code 3\n');
     expect(recordedCall().env.MY_SETTING).toBe('kept');
+  });
+
+  it('runs OpenCode again when it found its database locked before it started (another run held it)', async () => {
+    const run = await worker('scout', ['look around'], { env: { FAKE_OPENCODE_LOCKED_RUNS: '2' } });
+    expect(run.code).toBe(0);
+    expect(run.stdout).toBe('The answer.\n');
+    expect(run.stderr.match(/^oss-scout: .*$/gm)).toEqual([
+      "oss-scout: OpenCode's database was locked by another OpenCode run; starting again (2 of 3).",
+      "oss-scout: OpenCode's database was locked by another OpenCode run; starting again (3 of 3).",
+    ]);
+    expect(readFileSync(`${record}.runs`, 'utf8')).toBe('3');
+  });
+
+  it('gives up after three locked starts, and says what to do', async () => {
+    const run = await worker('scout', ['look around'], { env: { FAKE_OPENCODE_LOCKED_RUNS: '5' } });
+    expect(run.code).toBe(1);
+    expect(run.stderr.trim().split('\n').at(-1)).toBe(
+      "oss-scout: OpenCode's database was locked by another OpenCode run each of 3 times; try again once the other run is done.",
+    );
+    expect(readFileSync(`${record}.runs`, 'utf8')).toBe('3');
+  });
+
+  it('does not run OpenCode again when it failed after it started', async () => {
+    const run = await worker('scout', ['look around'], {
+      env: { FAKE_OPENCODE_EXIT: '1', FAKE_OPENCODE_STDERR: JSON.stringify(['database is locked']) },
+      events: [JSON.stringify({ type: 'step_start', part: { type: 'step-start' } })],
+    });
+    expect(run.code).toBe(1);
+    expect(readFileSync(`${record}.runs`, 'utf8')).toBe('1');
   });
 
   it('exits 1 when the model ends without an answer', async () => {

@@ -2,6 +2,7 @@
  * One `opencode run` for a worker, watched: the model's text goes to stdout, each tool call to stderr as one line
  * (refused ones marked), and the run ends in an outcome the exit code and the last stderr line are made from.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { CliContext } from '../command.ts';
 import { explainFailure, type RunError } from './opencode-failures.ts';
 import { type ForwardedSignal, runOpencode, signalExitCode } from './opencode-process.ts';
@@ -75,13 +76,55 @@ export function outcomeMessage(role: WorkerRole, outcome: TaskOutcome): string |
 /** OpenCode's warning when `--agent` names no primary agent; it then runs its default agent instead. */
 const AGENT_FALLBACK = /agent "[^"]+" (?:not found|is a subagent)|Falling back to default agent/;
 
+/** Runs of OpenCode in all when each one before found its database locked at start (docs/opencode-cli.md#errors). */
+export const LOCKED_DATABASE_TRIES = 3;
+const LOCKED_DATABASE = /database is locked/i;
+
+/**
+ * OpenCode stopped before its session began because another OpenCode process held its database: it exited
+ * non-zero having sent no event at all, and said so on stderr. Nothing ran, so running it again is safe.
+ */
+export function lockedAtStart(exitCode: number, sawEvent: boolean, stderrLines: readonly string[]): boolean {
+  return exitCode !== 0 && !sawEvent && stderrLines.some((line) => LOCKED_DATABASE.test(line));
+}
+
+/** One run of OpenCode: its outcome, or that it found its database locked before it started. */
+type Attempt = { kind: 'done'; outcome: TaskOutcome } | { kind: 'locked' };
+
+/**
+ * One task, run again (after a short random wait) while OpenCode finds its database locked before it starts: two
+ * workers started together share OpenCode's data directory, and one of them may find it locked.
+ */
 export async function runTask(task: TaskRun, context: CliContext): Promise<TaskOutcome> {
+  for (let run = 1; ; run += 1) {
+    const attempt = await runOnce(task, context);
+    if (attempt.kind === 'done') return attempt.outcome;
+    if (run === LOCKED_DATABASE_TRIES) {
+      return {
+        kind: 'failed',
+        message:
+          `${task.role.command}: OpenCode's database was locked by another OpenCode run each of ${run} times; ` +
+          'try again once the other run is done.',
+      };
+    }
+    context.stderr(
+      `${task.role.command}: OpenCode's database was locked by another OpenCode run; starting again ` +
+        `(${run + 1} of ${LOCKED_DATABASE_TRIES}).\n`,
+    );
+    await sleep(200 + Math.floor(Math.random() * 800));
+  }
+}
+
+async function runOnce(task: TaskRun, context: CliContext): Promise<Attempt> {
   const { role } = task;
   const refused: ToolEvent[] = [];
   const errors: RunError[] = [];
+  const stderrLines: string[] = [];
   let answered = false;
+  let sawEvent = false;
 
   const onEvent = (event: RunEvent) => {
+    sawEvent = true;
     switch (event.type) {
       case 'text': {
         const text = event.text.trim();
@@ -117,6 +160,7 @@ export async function runTask(task: TaskRun, context: CliContext): Promise<TaskO
     }
   };
   const onStderr = (line: string) => {
+    stderrLines.push(line);
     if (AGENT_FALLBACK.test(line)) {
       context.stderr(
         `${role.command}: OpenCode did not load the worker's agent '${role.command}' (${line.trim()}); ` +
@@ -137,19 +181,22 @@ export async function runTask(task: TaskRun, context: CliContext): Promise<TaskO
     onEvent,
     onStderr,
   });
-  if (exit.interrupted) return { kind: 'interrupted', signal: exit.interrupted };
-  if (exit.stopped) return { kind: 'failed', message: `${role.command}: stopped before the model ran.` };
+  const attempt = (outcome: TaskOutcome): Attempt => ({ kind: 'done', outcome });
+  if (exit.interrupted) return attempt({ kind: 'interrupted', signal: exit.interrupted });
+  if (exit.stopped)
+    return attempt({ kind: 'failed', message: `${role.command}: stopped before the model ran.` });
+  if (lockedAtStart(exit.code, sawEvent, [...stderrLines, ...exit.loggedErrors])) return { kind: 'locked' };
   const failure = { command: role.command, model: task.model };
   const error = errors[0];
-  if (error) return { kind: 'failed', message: explainFailure(error, exit.loggedErrors, failure) };
+  if (error) return attempt({ kind: 'failed', message: explainFailure(error, exit.loggedErrors, failure) });
   if (exit.code !== 0) {
     const cause = exit.loggedErrors.at(-1);
-    return {
+    return attempt({
       kind: 'failed',
       message: `${role.command}: opencode exited with code ${exit.code}${cause ? `: ${cause.split('\n')[0]}` : ''}`,
-    };
+    });
   }
-  if (!answered) return { kind: 'no-answer' };
-  if (refused.length > 0) return { kind: 'refused', calls: refused };
-  return { kind: 'answered' };
+  if (!answered) return attempt({ kind: 'no-answer' });
+  if (refused.length > 0) return attempt({ kind: 'refused', calls: refused });
+  return attempt({ kind: 'answered' });
 }
