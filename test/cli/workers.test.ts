@@ -4,7 +4,7 @@
  * file: fast checks of how a worker calls OpenCode and what it makes of the result. What OpenCode itself does
  * with that (permissions, keys, errors) is checked with the real CLI in workers-opencode-*.test.ts.
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -309,6 +309,36 @@ describe('oss-patch', { timeout: 120_000 }, () => {
     git(root, 'commit', '-q', '-m', 'first');
     return root;
   }
+
+  it('exits 130 and cleans up on Ctrl-C while it waits to start a locked OpenCode again', async () => {
+    const root = gitProject();
+    const entry = path.join(import.meta.dirname, 'support', 'worker-entry.ts');
+    const child = spawn(process.execPath, [entry, 'patch', '--name', 'locked', 'change it'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PATH: `${fakeBin}${path.delimiter}${process.env.PATH}`,
+        HOME: sandbox,
+        FAKE_OPENCODE_RECORD: record,
+        FAKE_OPENCODE_LOCKED_RUNS: '5',
+      },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    let stderr = '';
+    let interrupted = false;
+    child.stderr.on('data', (data: Buffer) => {
+      stderr += data.toString();
+      if (interrupted || !stderr.includes('starting again (2 of 3)')) return;
+      interrupted = true; // once, as one Ctrl-C
+      child.kill('SIGINT');
+    });
+    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    expect(code, stderr).toBe(130);
+    expect(stderr).toContain('oss-patch: interrupted (SIGINT).');
+    expect(readFileSync(`${record}.runs`, 'utf8')).toBe('1');
+    expect(git(root, 'branch', '--list', 'oss-patch/*')).toBe('');
+    expect(existsSync(path.join(root, '.codex-oss', 'worktrees', 'locked'))).toBe(false);
+  });
 
   it('runs deepseek-v4-pro with its agent in a new worktree, and keeps it when there is a change', async () => {
     const root = gitProject();

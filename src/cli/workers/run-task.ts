@@ -2,10 +2,9 @@
  * One `opencode run` for a worker, watched: the model's text goes to stdout, each tool call to stderr as one line
  * (refused ones marked), and the run ends in an outcome the exit code and the last stderr line are made from.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { CliContext } from '../command.ts';
 import { explainFailure, type RunError } from './opencode-failures.ts';
-import { type ForwardedSignal, runOpencode, signalExitCode } from './opencode-process.ts';
+import { FORWARDED_SIGNALS, type ForwardedSignal, runOpencode, signalExitCode } from './opencode-process.ts';
 import type { RunEvent } from './run-events.ts';
 import { describeToolCall, isRefusal, shortError, type ToolEvent } from './tool-calls.ts';
 import type { WorkerRole } from './worker-roles.ts';
@@ -111,8 +110,23 @@ export async function runTask(task: TaskRun, context: CliContext): Promise<TaskO
       `${task.role.command}: OpenCode's database was locked by another OpenCode run; starting again ` +
         `(${run + 1} of ${LOCKED_DATABASE_TRIES}).\n`,
     );
-    await sleep(200 + Math.floor(Math.random() * 800));
+    const signal = await waitUnlessSignalled(200 + Math.floor(Math.random() * 800));
+    if (signal) return { kind: 'interrupted', signal };
   }
+}
+
+/** Waits `ms`; a Ctrl-C (or SIGTERM, SIGHUP) meanwhile ends the wait, so the caller can still clean up. */
+function waitUnlessSignalled(ms: number): Promise<ForwardedSignal | undefined> {
+  return new Promise((resolve) => {
+    const handlers = FORWARDED_SIGNALS.map((signal) => [signal, () => done(signal)] as const);
+    const timer = setTimeout(() => done(undefined), ms);
+    function done(signal: ForwardedSignal | undefined) {
+      clearTimeout(timer);
+      for (const [name, handler] of handlers) process.off(name, handler);
+      resolve(signal);
+    }
+    for (const [name, handler] of handlers) process.on(name, handler);
+  });
 }
 
 async function runOnce(task: TaskRun, context: CliContext): Promise<Attempt> {
