@@ -92,41 +92,67 @@ type Attempt = { kind: 'done'; outcome: TaskOutcome } | { kind: 'locked' };
 
 /**
  * One task, run again (after a short random wait) while OpenCode finds its database locked before it starts: two
- * workers started together share OpenCode's data directory, and one of them may find it locked.
+ * workers started together share OpenCode's data directory, and one of them may find it locked. A Ctrl-C (or
+ * SIGTERM, SIGHUP) between runs or during the wait ends the task as interrupted, so the caller can still clean up:
+ * the signals are listened for from the first run to the last, so none of them falls between two runs.
  */
 export async function runTask(task: TaskRun, context: CliContext): Promise<TaskOutcome> {
-  for (let run = 1; ; run += 1) {
-    const attempt = await runOnce(task, context);
-    if (attempt.kind === 'done') return attempt.outcome;
-    if (run === LOCKED_DATABASE_TRIES) {
-      return {
-        kind: 'failed',
-        message:
-          `${task.role.command}: OpenCode's database was locked by another OpenCode run each of ${run} times; ` +
-          'try again once the other run is done.',
-      };
+  const signals = signalLatch();
+  try {
+    for (let run = 1; ; run += 1) {
+      const attempt = await runOnce(task, context);
+      if (attempt.kind === 'done') return attempt.outcome;
+      if (signals.received) return { kind: 'interrupted', signal: signals.received };
+      if (run === LOCKED_DATABASE_TRIES) {
+        return {
+          kind: 'failed',
+          message:
+            `${task.role.command}: OpenCode's database was locked by another OpenCode run each of ${run} times; ` +
+            'try again once the other run is done.',
+        };
+      }
+      context.stderr(
+        `${task.role.command}: OpenCode's database was locked by another OpenCode run; starting again ` +
+          `(${run + 1} of ${LOCKED_DATABASE_TRIES}).\n`,
+      );
+      const signal = await signals.waitUnlessReceived(200 + Math.floor(Math.random() * 800));
+      if (signal) return { kind: 'interrupted', signal };
     }
-    context.stderr(
-      `${task.role.command}: OpenCode's database was locked by another OpenCode run; starting again ` +
-        `(${run + 1} of ${LOCKED_DATABASE_TRIES}).\n`,
-    );
-    const signal = await waitUnlessSignalled(200 + Math.floor(Math.random() * 800));
-    if (signal) return { kind: 'interrupted', signal };
+  } finally {
+    signals.stop();
   }
 }
 
-/** Waits `ms`; a Ctrl-C (or SIGTERM, SIGHUP) meanwhile ends the wait, so the caller can still clean up. */
-function waitUnlessSignalled(ms: number): Promise<ForwardedSignal | undefined> {
-  return new Promise((resolve) => {
-    const handlers = FORWARDED_SIGNALS.map((signal) => [signal, () => done(signal)] as const);
-    const timer = setTimeout(() => done(undefined), ms);
-    function done(signal: ForwardedSignal | undefined) {
-      clearTimeout(timer);
+/** The first forwarded signal the process gets while it listens, and waits that such a signal cuts short. */
+function signalLatch() {
+  let received: ForwardedSignal | undefined;
+  let wake: (() => void) | undefined;
+  const onSignal = (signal: ForwardedSignal) => {
+    received ??= signal;
+    wake?.();
+  };
+  const handlers = FORWARDED_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
+  for (const [name, handler] of handlers) process.on(name, handler);
+  return {
+    get received(): ForwardedSignal | undefined {
+      return received;
+    },
+    waitUnlessReceived(ms: number): Promise<ForwardedSignal | undefined> {
+      if (received) return Promise.resolve(received);
+      return new Promise((resolve) => {
+        const done = () => {
+          clearTimeout(timer);
+          wake = undefined;
+          resolve(received);
+        };
+        const timer = setTimeout(done, ms);
+        wake = done;
+      });
+    },
+    stop(): void {
       for (const [name, handler] of handlers) process.off(name, handler);
-      resolve(signal);
-    }
-    for (const [name, handler] of handlers) process.on(name, handler);
-  });
+    },
+  };
 }
 
 async function runOnce(task: TaskRun, context: CliContext): Promise<Attempt> {
