@@ -4,7 +4,7 @@
  * file: fast checks of how a worker calls OpenCode and what it makes of the result. What OpenCode itself does
  * with that (permissions, keys, errors) is checked with the real CLI in workers-opencode-*.test.ts.
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +12,7 @@ import { PassThrough } from 'node:stream';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runWorker } from '../../src/cli/workers/run-worker.ts';
 import { WORKER_ROLES, type WorkerName } from '../../src/cli/workers/worker-roles.ts';
+import { startWorker } from './support/opencode-sandbox.ts';
 
 let sandbox: string;
 let fakeBin: string;
@@ -312,8 +313,7 @@ describe('oss-patch', { timeout: 120_000 }, () => {
 
   it('exits 130 and cleans up on Ctrl-C while it waits to start a locked OpenCode again', async () => {
     const root = gitProject();
-    const entry = path.join(import.meta.dirname, 'support', 'worker-entry.ts');
-    const child = spawn(process.execPath, [entry, 'patch', '--name', 'locked', 'change it'], {
+    const worker = startWorker('patch', ['--name', 'locked', 'change it'], {
       cwd: root,
       env: {
         ...process.env,
@@ -321,18 +321,17 @@ describe('oss-patch', { timeout: 120_000 }, () => {
         HOME: sandbox,
         FAKE_OPENCODE_RECORD: record,
         FAKE_OPENCODE_LOCKED_RUNS: '5',
-      },
-      stdio: ['ignore', 'ignore', 'pipe'],
+      } as Record<string, string>,
     });
-    let stderr = '';
+    let seen = '';
     let interrupted = false;
-    child.stderr.on('data', (data: Buffer) => {
-      stderr += data.toString();
-      if (interrupted || !stderr.includes('starting again (2 of 3)')) return;
+    worker.child.stderr?.on('data', (data: Buffer) => {
+      seen += data.toString();
+      if (interrupted || !seen.includes('starting again (2 of 3)')) return;
       interrupted = true; // once, as one Ctrl-C
-      child.kill('SIGINT');
+      worker.child.kill('SIGINT');
     });
-    const code = await new Promise<number | null>((resolve) => child.once('close', resolve));
+    const { code, stderr } = await worker.done;
     expect(code, stderr).toBe(130);
     expect(stderr).toContain('oss-patch: interrupted (SIGINT).');
     expect(readFileSync(`${record}.runs`, 'utf8')).toBe('1');
