@@ -11,6 +11,7 @@ import type { RunWatch } from '../observe/run-observer.ts';
 import { parseInputItems } from '../responses/input-items.ts';
 import { parseResponsesRequest, type ResponsesRequest } from '../responses/request.ts';
 import { BridgeTurnRun } from './bridge-turn-run.ts';
+import type { ClientRequest } from './client-request.ts';
 import type { BridgeDeps } from './deps.ts';
 import { passThroughToOpenAI } from './openai-passthrough.ts';
 import { OssRun } from './oss-run.ts';
@@ -22,7 +23,7 @@ import { fullInput } from './stored-conversation.ts';
 
 export interface ResponsesCall {
   /** The client's request: its headers, and its signal (aborted when the client goes away). */
-  incoming: Request;
+  incoming: ClientRequest;
   /** The body as received (already read within the size limit). */
   rawBody: string;
   requestId: string;

@@ -14,6 +14,7 @@ import type { BridgeMetrics } from '../observability/metrics.ts';
 import type { RunWatch } from '../observe/run-observer.ts';
 import type { ResponseUsage } from '../responses/output.ts';
 import type { ResponsesRequest } from '../responses/request.ts';
+import type { ClientRequest, RequestHeaders } from './client-request.ts';
 import {
   type BodyEnd,
   clientLeft,
@@ -57,7 +58,7 @@ export type GptCredential =
  * Authorization and the bridge key in x-opencode-bridge-key (with the header absent, Authorization *is* the bridge
  * key) — as Codex itself would use it; else the bridge's OPENAI_API_KEY; else nothing, and why.
  */
-export function gptCredential(gpt: Config['gpt'], headers: Headers): GptCredential {
+export function gptCredential(gpt: Config['gpt'], headers: RequestHeaders): GptCredential {
   const authorization = headers.get('authorization')?.trim();
   const bridgeKeyInHeader = headers.has(BRIDGE_KEY_HEADER);
   if (authorization && bridgeKeyInHeader) {
@@ -132,7 +133,7 @@ function targetOf(credential: Exclude<GptCredential, { kind: 'missing' }>): 'cha
  */
 export async function passThroughToOpenAI(
   deps: PassThroughDeps,
-  incoming: Request,
+  incoming: ClientRequest,
   rawBody: string,
   call: PassThroughRequest,
 ): Promise<Response> {
@@ -147,7 +148,7 @@ export async function passThroughToOpenAI(
 
 async function forward(
   deps: PassThroughDeps,
-  incoming: Request,
+  incoming: ClientRequest,
   rawBody: string,
   call: PassThroughRequest,
 ): Promise<Response> {

@@ -3,17 +3,16 @@
  * the benchmarks alike.
  */
 import { randomUUID } from 'node:crypto';
-import type { Server, ServerResponse } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { serve } from '@hono/node-server';
 import type { Config } from '../config.ts';
 import { createDashboard, type Dashboard } from '../dashboard/dashboard.ts';
 import type { Logger } from '../logger.ts';
 import { createModelCatalog } from '../models/catalog.ts';
 import { BridgeMetrics } from '../observability/metrics.ts';
 import type { BridgeDeps } from '../pipeline/deps.ts';
-import { createApp } from '../server/app.ts';
+import { createRequestListener } from '../server/listener.ts';
 import { loadOrCreateLocalToken, loadOrCreateReasoningKey } from '../state/secrets.ts';
 import { openStore } from '../state/store.ts';
 import { createReasoningCarrier } from '../translate/reasoning-carrier.ts';
@@ -122,14 +121,11 @@ export async function startBridge(
     observer: dashboard.observer,
     instance,
   };
-  const app = createApp(deps, apiKey, dashboard);
-
-  const server = serve({
-    fetch: app.fetch,
-    hostname: config.server.host,
-    port: config.server.port,
-    serverOptions: { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
-  }) as Server;
+  const server = createServer(
+    { keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS, headersTimeout: HEADERS_TIMEOUT_MS },
+    createRequestListener(deps, apiKey, dashboard),
+  );
+  server.listen(config.server.port, config.server.host);
   try {
     await new Promise<void>((resolve, reject) => {
       server.once('listening', resolve);

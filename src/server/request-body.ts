@@ -1,53 +1,76 @@
 /**
- * The request body at the HTTP edge: reading it, and refusing one that is too large in a way the client can see.
+ * The request body at the HTTP edge, read from Node's request within the body limit. A body over the limit is
+ * still read to its end (within a bound) and dropped: a client that writes its whole body before it reads the
+ * answer (most do) would otherwise write into a closed socket (EPIPE) and never see the 413.
  */
+import type { Readable } from 'node:stream';
 import { BridgeError } from '../errors.ts';
 
-/**
- * The body as text. A client that hangs up mid-upload is not a bridge failure: it becomes a 499
- * `client_disconnected` (no one is left to read it). Any other failure (the body limit's own) passes unchanged.
- */
-export async function readRequestBody(request: Request): Promise<string> {
-  try {
-    return await request.text();
-  } catch (error) {
-    if (request.signal.aborted || (error as NodeJS.ErrnoException)?.code === 'ECONNRESET') {
-      throw new BridgeError({
-        status: 499,
-        code: 'client_disconnected',
-        message: 'The client closed the connection before it had sent the whole request body.',
-      });
-    }
-    throw error;
-  }
+export type BodyRead =
+  | { kind: 'text'; text: string }
+  /** Over the limit. `drained`: the body was read to its end, so the connection can carry on after the answer. */
+  | { kind: 'too_large'; drained: boolean };
+
+// As a web Request's text(): UTF-8, a leading byte order mark dropped, malformed bytes as U+FFFD.
+const UTF8 = new TextDecoder();
+
+function clientDisconnected(): BridgeError {
+  return new BridgeError({
+    status: 499,
+    code: 'client_disconnected',
+    message: 'The client closed the connection before it had sent the whole request body.',
+  });
 }
 
 /**
- * Reads a refused request's body to its end and drops it. A client that writes its whole body before it reads the
- * answer (most do) would otherwise write into a closed socket (EPIPE) and never see the 413. Resolves true once
- * the body has ended (the connection can carry on); false when it was not read to the end — longer than
- * `maxBytes`, already being read elsewhere, or the client left — and the connection must close after the answer.
+ * Reads a body of at most `maxBytes`. One over the limit is read on to its end and dropped, unless it declares
+ * (or turns out) longer than `2 × maxBytes`, which the bridge does not wait for. A client that hangs up
+ * mid-upload is not a bridge failure: it becomes a 499 `client_disconnected` (no one is left to read the answer).
  */
-export async function discardBody(
-  body: ReadableStream<Uint8Array> | null,
+export function readBodyWithin(
+  body: Readable,
   declaredBytes: number | undefined,
   maxBytes: number,
-): Promise<boolean> {
-  if (!body) return true;
-  if (body.locked || (declaredBytes !== undefined && declaredBytes > maxBytes)) return false;
-  const reader = body.getReader();
-  let seen = 0;
-  try {
-    for (;;) {
-      const { done, value } = await reader.read();
-      if (done) return true;
-      seen += value.byteLength;
-      // Not cancelled: cancelling destroys the socket, which is what this is here to avoid.
-      if (seen > maxBytes) return false;
-    }
-  } catch {
-    return false;
-  } finally {
-    reader.releaseLock();
-  }
+): Promise<BodyRead> {
+  const waitFor = 2 * maxBytes;
+  if (declaredBytes !== undefined && declaredBytes > waitFor)
+    return Promise.resolve({ kind: 'too_large', drained: false });
+  return new Promise<BodyRead>((resolve, reject) => {
+    const parts: Buffer[] = [];
+    let seen = 0;
+    let over = declaredBytes !== undefined && declaredBytes > maxBytes;
+    const settle = (outcome: BodyRead | Error) => {
+      body.off('data', onData);
+      body.off('end', onEnd);
+      body.off('error', onError);
+      body.off('close', onClose);
+      if (outcome instanceof Error) reject(outcome);
+      else resolve(outcome);
+    };
+    const onData = (part: Buffer) => {
+      seen += part.byteLength;
+      if (seen > maxBytes) over = true;
+      if (!over) parts.push(part);
+      else if (seen > waitFor) {
+        body.pause();
+        settle({ kind: 'too_large', drained: false });
+      }
+    };
+    const onEnd = () =>
+      settle(
+        over
+          ? { kind: 'too_large', drained: true }
+          : {
+              kind: 'text',
+              text: UTF8.decode(parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts)),
+            },
+      );
+    const onError = (error: NodeJS.ErrnoException) =>
+      settle(error.code === 'ECONNRESET' || error.message === 'aborted' ? clientDisconnected() : error);
+    const onClose = () => settle(clientDisconnected());
+    body.on('data', onData);
+    body.on('end', onEnd);
+    body.on('error', onError);
+    body.on('close', onClose);
+  });
 }

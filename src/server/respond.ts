@@ -7,7 +7,6 @@
  */
 
 import type { ServerResponse } from 'node:http';
-import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import { asBridgeError, BridgeError } from '../errors.ts';
 import type { ResponseRun } from '../pipeline/response-run.ts';
 import type { ResponseEvent } from '../responses/output.ts';
@@ -42,11 +41,25 @@ export interface RespondOptions {
   outgoing?: ServerResponse;
 }
 
+/**
+ * The answer to write, or undefined when the stream has been committed to `outgoing` (the pump writes it there
+ * from now on). Throws the HTTP error when the run fails before its stream is committed.
+ */
+export function respondWithRun(
+  run: ResponseRun,
+  stream: boolean,
+  options: RespondOptions & { outgoing?: undefined },
+): Promise<Response>;
+export function respondWithRun(
+  run: ResponseRun,
+  stream: boolean,
+  options: RespondOptions,
+): Promise<Response | undefined>;
 export async function respondWithRun(
   run: ResponseRun,
   stream: boolean,
   options: RespondOptions,
-): Promise<Response> {
+): Promise<Response | undefined> {
   const opening = settle(run.open());
   const early = await settleWithin(opening, options.heartbeatMs);
   if (early && !early.ok) {
@@ -57,7 +70,7 @@ export async function respondWithRun(
   const headers = { ...SSE_HEADERS, 'x-request-id': options.requestId };
   if (options.outgoing) {
     void pumpSse(run, opening, options.heartbeatMs, nodeSink(options.outgoing, headers));
-    return RESPONSE_ALREADY_SENT;
+    return undefined;
   }
   const { sink, body } = webSink();
   void pumpSse(run, opening, options.heartbeatMs, sink);

@@ -1,7 +1,9 @@
 /**
- * Security middleware: only loopback Host names (DNS-rebinding), no foreign browser Origins, and a bearer key
- * compared in constant time. The bridge binds to loopback by default; a non-loopback bind is the user's choice and
- * then its own address is accepted as a Host too.
+ * Security checks: only loopback Host names (DNS-rebinding), no foreign browser Origins, and a bearer key compared
+ * in constant time. The bridge binds to loopback by default; a non-loopback bind is the user's choice and then its
+ * own address is accepted as a Host too. Each check is a function of the request's headers, used as it is by the
+ * route that serves POST /v1/responses on Node's objects (src/server/create-response.ts) and as Hono middleware by
+ * the other routes.
  */
 import { hash, timingSafeEqual } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
@@ -22,11 +24,18 @@ export function isLoopbackName(name: string): boolean {
   return LOOPBACK_NAMES.has(name) || name.endsWith('.localhost') || /^127\.\d+\.\d+\.\d+$/.test(name);
 }
 
-export function hostGuard(bindHost: string): MiddlewareHandler {
+/** A request's headers as the checks read them: undefined when absent. */
+export type HeaderOf = (name: string) => string | undefined;
+
+/**
+ * The Host and Origin check (DNS rebinding, foreign pages): throws a 403 BridgeError for a request that does not
+ * address the bridge by a loopback name (or its own bind address) or that comes from a foreign browser page.
+ */
+export function hostCheck(bindHost: string): (header: HeaderOf) => void {
   const bindName = hostName(bindHost);
   const acceptAny = bindName === '0.0.0.0' || bindName === '::' || bindName === '[::]';
-  return async (c, next) => {
-    const host = c.req.header('host');
+  return (header) => {
+    const host = header('host');
     const name = host ? hostName(host) : '';
     if (!acceptAny && !isLoopbackName(name) && name !== bindName) {
       throw new BridgeError({
@@ -35,7 +44,7 @@ export function hostGuard(bindHost: string): MiddlewareHandler {
         message: `Requests must address the bridge by a loopback name (got Host "${host ?? ''}").`,
       });
     }
-    const origin = c.req.header('origin');
+    const origin = header('origin');
     // `Origin: null` comes from sandboxed frames and file:// pages: as foreign as any other site.
     if (origin !== undefined) {
       let originName = '';
@@ -52,6 +61,13 @@ export function hostGuard(bindHost: string): MiddlewareHandler {
         });
       }
     }
+  };
+}
+
+export function hostGuard(bindHost: string): MiddlewareHandler {
+  const check = hostCheck(bindHost);
+  return async (c, next) => {
+    check((name) => c.req.header(name));
     await next();
   };
 }
@@ -69,10 +85,14 @@ export function keyCheck(expected: string): (presented: string) => boolean {
   return (presented) => timingSafeEqual(digest(presented), expectedDigest);
 }
 
-export function bearerAuth(expectedKey: string): MiddlewareHandler {
+/**
+ * The bridge key check: the key in the bridge's own header (a Codex profile that forwards the user's sign-in in
+ * Authorization), else a bearer token. Throws a 401 BridgeError when it is missing or wrong.
+ */
+export function bridgeKeyCheck(expectedKey: string): (header: HeaderOf) => void {
   const matches = keyCheck(expectedKey);
-  return async (c, next) => {
-    const bridgeKey = c.req.header(BRIDGE_KEY_HEADER);
+  return (header) => {
+    const bridgeKey = header(BRIDGE_KEY_HEADER);
     if (bridgeKey !== undefined) {
       if (!matches(bridgeKey.trim())) {
         throw new BridgeError({
@@ -81,11 +101,10 @@ export function bearerAuth(expectedKey: string): MiddlewareHandler {
           message: `Incorrect bridge key in ${BRIDGE_KEY_HEADER}. Use the key from PROXY_API_KEY or the bridge token file.`,
         });
       }
-      await next();
       return;
     }
-    const header = c.req.header('authorization') ?? '';
-    const match = /^Bearer\s+(.+)$/i.exec(header.trim());
+    const authorization = header('authorization') ?? '';
+    const match = /^Bearer\s+(.+)$/i.exec(authorization.trim());
     if (!match || !matches(match[1] as string)) {
       throw new BridgeError({
         status: 401,
@@ -95,6 +114,13 @@ export function bearerAuth(expectedKey: string): MiddlewareHandler {
           : 'Missing bearer token: send "Authorization: Bearer <bridge key>".',
       });
     }
+  };
+}
+
+export function bearerAuth(expectedKey: string): MiddlewareHandler {
+  const check = bridgeKeyCheck(expectedKey);
+  return async (c, next) => {
+    check((name) => c.req.header(name));
     await next();
   };
 }

@@ -83,6 +83,22 @@ describe('bad input', () => {
     expectOpenAIError(JSON.parse(body), 'forbidden_host');
   });
 
+  it('reads the target of a POST to /v1/responses as the other routes do: query, absolute form, escapes', async () => {
+    const port = t.bridge.port;
+    for (const path of [
+      '/v1/responses?client=test',
+      '/responses',
+      `http://127.0.0.1:${port}/v1/responses`,
+      '/v1/%72esponses',
+    ]) {
+      const answer = await rawPost(port, '127.0.0.1', '{', path);
+      expect([path, answer.status, JSON.parse(answer.body).error.code]).toEqual([path, 400, 'invalid_json']);
+      expect(answer.requestId).toMatch(/^req_/);
+    }
+    const trailing = await rawPost(port, '127.0.0.1', '{', '/v1/responses/');
+    expect(trailing.status).toBe(404);
+  });
+
   it('accepts loopback Host names with any port', async () => {
     for (const host of ['localhost:1234', '127.0.0.1', '[::1]:4000']) {
       const { status } = await rawPost(t.bridge.port, host, '{');
@@ -163,14 +179,19 @@ describe('bad input', () => {
   });
 });
 
-function rawPost(port: number, host: string, body: string): Promise<{ status: number; body: string }> {
+function rawPost(
+  port: number,
+  host: string,
+  body: string,
+  path = '/v1/responses',
+): Promise<{ status: number; body: string; requestId?: string }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
         host: '127.0.0.1',
         port,
         method: 'POST',
-        path: '/v1/responses',
+        path,
         headers: { host, authorization: `Bearer ${BRIDGE_KEY}`, 'content-type': 'application/json' },
       },
       (res) => {
@@ -178,7 +199,13 @@ function rawPost(port: number, host: string, body: string): Promise<{ status: nu
         res.on('data', (chunk) => {
           text += chunk;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            body: text,
+            requestId: res.headers['x-request-id'] as string,
+          }),
+        );
       },
     );
     req.on('error', reject);

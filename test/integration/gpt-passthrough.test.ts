@@ -28,7 +28,9 @@ const REJECTED =
 let openai: Server;
 let received: { headers: IncomingHttpHeaders; body: string; path: string } | undefined;
 /** What the OpenAI stand-in answers next (then back to SSE_BYTES). */
-let nextReply: { status: number; contentType: string; body: string } | undefined;
+let nextReply: { status: number; contentType: string; body: string; holdOpen?: boolean } | undefined;
+/** Set when the stand-in's answer closed before it ended (its client, the bridge, went away). */
+let replyCutOff = false;
 let t: TestBridge;
 
 beforeAll(async () => {
@@ -42,7 +44,14 @@ beforeAll(async () => {
       const reply = nextReply ?? { status: 200, contentType: 'text/event-stream', body: SSE_BYTES };
       nextReply = undefined;
       res.writeHead(reply.status, { 'content-type': reply.contentType, 'x-request-id': 'openai-req-1' });
-      res.end(reply.body);
+      if (!reply.holdOpen) {
+        res.end(reply.body);
+        return;
+      }
+      res.write(reply.body);
+      res.once('close', () => {
+        if (!res.writableEnded) replyCutOff = true;
+      });
     });
   });
   await new Promise<void>((resolve) => openai.listen(0, '127.0.0.1', resolve));
@@ -139,6 +148,37 @@ describe('GPT pass-through', () => {
       status: 401,
       outcome: 'http_error',
       level: 40,
+    });
+  });
+
+  it('ends the OpenAI call when the client leaves mid-stream, and logs the disconnect', async () => {
+    nextReply = {
+      status: 200,
+      contentType: 'text/event-stream',
+      body: SSE_BYTES.split(': a comment')[0] as string,
+      holdOpen: true,
+    };
+    replyCutOff = false;
+    const leaving = new AbortController();
+    const response = await fetch(`${t.baseUrl}/responses`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${BRIDGE_KEY}`,
+        'x-request-id': 'req-gpt-left',
+      },
+      body: RAW_BODY,
+      signal: leaving.signal,
+    });
+    const reader = (response.body as ReadableStream<Uint8Array>).getReader();
+    const first = await reader.read();
+    expect(new TextDecoder().decode(first.value)).toContain('response.created');
+    leaving.abort();
+    await waitFor(() => replyCutOff, 60_000, 'the bridge to end its call to OpenAI');
+    await waitFor(() => passThroughLines(t).some((entry) => entry.requestId === 'req-gpt-left'));
+    expect(passThroughLines(t).find((entry) => entry.requestId === 'req-gpt-left')).toMatchObject({
+      status: 200,
+      outcome: 'client_disconnected',
     });
   });
 

@@ -1,0 +1,59 @@
+/**
+ * Writes a web Response (a GPT answer passed through, a collected non-streamed answer) to Node's response: status
+ * and headers, then the body as it comes, waiting while the client is behind. A client that goes away cancels the
+ * body, which tells whoever produces it (the pass-through ends its upstream call and logs the disconnect).
+ */
+import type { ServerResponse } from 'node:http';
+
+function headersOf(response: Response): Record<string, string | string[]> {
+  const headers: Record<string, string | string[]> = {};
+  response.headers.forEach((value, name) => {
+    headers[name] = value;
+  });
+  const cookies = response.headers.getSetCookie();
+  if (cookies.length > 0) headers['set-cookie'] = cookies;
+  return headers;
+}
+
+function drained(res: ServerResponse): Promise<void> {
+  return new Promise((resolve) => {
+    const done = () => {
+      res.off('drain', done);
+      res.off('close', done);
+      resolve();
+    };
+    res.once('drain', done);
+    res.once('close', done);
+  });
+}
+
+export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
+  res.writeHead(response.status, headersOf(response));
+  if (!response.body) {
+    res.end();
+    return;
+  }
+  const reader = response.body.getReader();
+  const cancel = () => {
+    if (!res.writableFinished) reader.cancel().catch(() => {});
+  };
+  res.once('close', cancel);
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (res.destroyed) {
+        await reader.cancel().catch(() => {});
+        return;
+      }
+      if (!res.write(value)) await drained(res);
+    }
+    res.end();
+  } catch {
+    // The body failed half-way (the producer has logged why): the client sees the connection cut, not a clean end.
+    res.destroy();
+  } finally {
+    res.off('close', cancel);
+    reader.releaseLock();
+  }
+}
