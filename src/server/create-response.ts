@@ -15,7 +15,7 @@ import { errorReply, reportedError } from './error-reply.ts';
 import { nodeHeaderOf, nodeRequestHeaders } from './node-headers.ts';
 import { readBodyWithin } from './request-body.ts';
 import { requestIdFor } from './request-id.ts';
-import { respondWithRun } from './respond.ts';
+import { collectRun, streamRun } from './respond.ts';
 import { bridgeKeyCheck, type HeaderOf, hostCheck } from './security.ts';
 import { sendWebResponse } from './web-response.ts';
 
@@ -85,11 +85,9 @@ export function createResponseRoute(deps: BridgeDeps, apiKey: string): CreateRes
       }
       const incoming: ClientRequest = { headers: nodeRequestHeaders(req.headers), signal: clientGone(res) };
       const outcome = handleResponsesCall(deps, { incoming, rawBody: body.text, requestId });
-      const response =
-        outcome.kind === 'answered'
-          ? await outcome.response
-          : await respondWithRun(outcome.run, outcome.stream, { heartbeatMs, requestId, outgoing: res });
-      if (response) void sendWebResponse(res, response);
+      if (outcome.kind === 'answered') void sendWebResponse(res, await outcome.response);
+      else if (outcome.stream) await streamRun(outcome.run, { heartbeatMs, requestId, outgoing: res });
+      else void sendWebResponse(res, await collectRun(outcome.run, heartbeatMs));
     } catch (error) {
       sendError(res, reportedError(logger, requestId, error), requestId);
     }

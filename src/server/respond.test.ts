@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { BridgeError } from '../errors.ts';
 import type { ResponseRun } from '../pipeline/response-run.ts';
 import type { ResponseEvent, ResponseObject } from '../responses/output.ts';
-import { respondWithRun } from './respond.ts';
+import { collectRun, streamRun } from './respond.ts';
 
 const response = (status: ResponseObject['status']) => ({ id: 'resp_1', status }) as ResponseObject;
 const event = (type: string, sequence: number, status: ResponseObject['status'] = 'in_progress') =>
@@ -48,6 +48,14 @@ afterEach(async () => {
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
 
+/** A server that answers with `handle`; resolves to its URL. */
+async function serveOnce(handle: (res: ServerResponse) => void): Promise<string> {
+  const server = createServer((_req, res) => handle(res));
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+}
+
 /** Every write the response's socket makes, as the text it carries (a writev counts once). */
 function recordSocketWrites(res: ServerResponse): string[] {
   const socket = res.socket as Socket & {
@@ -68,14 +76,14 @@ function recordSocketWrites(res: ServerResponse): string[] {
   return writes;
 }
 
-describe('respondWithRun without streaming', () => {
+describe('collectRun (a non-streamed answer)', () => {
   it('answers with the final Response object and reports the run once', async () => {
     const { run, completions } = scriptedRun({
       async *events() {
         yield [event('response.completed', 2, 'completed')];
       },
     });
-    const answer = await respondWithRun(run, false, options);
+    const answer = await collectRun(run, options.heartbeatMs);
     expect(await answer.json()).toEqual({ id: 'resp_1', status: 'completed' });
     expect(completions).toEqual([false]);
   });
@@ -87,7 +95,7 @@ describe('respondWithRun without streaming', () => {
         throw new Error('translator bug');
       },
     });
-    await expect(respondWithRun(run, false, options)).rejects.toThrow('translator bug');
+    await expect(collectRun(run, options.heartbeatMs)).rejects.toThrow('translator bug');
     expect(completions).toEqual([false]);
   });
 
@@ -97,12 +105,12 @@ describe('respondWithRun without streaming', () => {
       open: () => Promise.reject(refused),
       async *events() {},
     });
-    await expect(respondWithRun(run, false, options)).rejects.toBe(refused);
+    await expect(collectRun(run, options.heartbeatMs)).rejects.toBe(refused);
     expect(completions).toEqual([false]);
   });
 });
 
-describe('respondWithRun streaming (web body)', () => {
+describe('streamRun', () => {
   it('writes the opening events and every batch in order, ends the body, then reports the run once', async () => {
     const { run, completions } = scriptedRun({
       async *events() {
@@ -110,8 +118,9 @@ describe('respondWithRun streaming (web body)', () => {
         yield [event('response.completed', 3, 'completed')];
       },
     });
-    const answer = await respondWithRun(run, true, options);
+    const answer = await fetch(await serveOnce((res) => void streamRun(run, { ...options, outgoing: res })));
     expect(answer.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(answer.headers.get('x-request-id')).toBe('req_1');
     const text = await answer.text();
     const types = [...text.matchAll(/^event: (.+)$/gm)].map((match) => match[1]);
     expect(types).toEqual([
@@ -120,11 +129,11 @@ describe('respondWithRun streaming (web body)', () => {
       'response.output_item.added',
       'response.completed',
     ]);
-    expect(completions).toEqual([false]);
+    await vi.waitFor(() => expect(completions).toEqual([false]));
   });
 });
 
-describe('respondWithRun streaming (Node response)', () => {
+describe('streamRun on the socket', () => {
   // Node's HTTP response corks its socket until the next tick after a write: the end of the body, written in the
   // same tick as the terminal event (no await in between), goes out with it. This keeps it that way.
   it('sends the terminal event and the end of the body in one socket write, before the bookkeeping', async () => {
@@ -144,13 +153,12 @@ describe('respondWithRun streaming (Node response)', () => {
       writesAtCompletion.push(writes.length);
       complete(disconnected);
     };
-    const server = createServer((_req, res) => {
-      writes = recordSocketWrites(res);
-      void respondWithRun(run, true, { ...options, outgoing: res });
-    });
-    servers.push(server);
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/`);
+    const response = await fetch(
+      await serveOnce((res) => {
+        writes = recordSocketWrites(res);
+        void streamRun(run, { ...options, outgoing: res });
+      }),
+    );
     const body = await response.text();
 
     expect(body.match(/^event: .*/gm)).toEqual([

@@ -1,6 +1,7 @@
 /**
- * Turns a run (a model's, or a turn the bridge answers itself) into an HTTP response. Errors that happen before the stream is committed are HTTP errors with
- * the right status (a 429 carries Retry-After, so Codex retries). The stream is committed as soon as the upstream
+ * Turns a run (a model's, or a turn the bridge answers itself) into an HTTP response: an SSE stream written to
+ * Node's response, or one JSON body. Errors that happen before the stream is committed are HTTP errors with the
+ * right status (a 429 carries Retry-After, so Codex retries). The stream is committed as soon as the upstream
  * accepts the request, or after one heartbeat interval if it is slow to; from then on every failure is a
  * `response.failed` event and heartbeats (repeated `response.in_progress` data events, which reset Codex's idle
  * timer where SSE comments do not) keep the client alive through long silences.
@@ -11,7 +12,7 @@ import { asBridgeError, BridgeError } from '../errors.ts';
 import type { ResponseRun } from '../pipeline/response-run.ts';
 import type { ResponseEvent } from '../responses/output.ts';
 import { formatSseEvents, SSE_HEADERS } from '../responses/sse.ts';
-import { nodeSink, type SseSink, webSink } from './sse-sink.ts';
+import { nodeSink, type SseSink } from './sse-sink.ts';
 
 type Settled = { ok: true } | { ok: false; error: unknown };
 
@@ -34,47 +35,41 @@ function settle(promise: Promise<void>): Promise<Settled> {
   );
 }
 
-export interface RespondOptions {
+export interface StreamOptions {
   heartbeatMs: number;
   requestId: string;
-  /** Node's response object, when served by Node: SSE is then written to it directly. */
-  outgoing?: ServerResponse;
+  /** Node's response: the SSE stream is written to it. */
+  outgoing: ServerResponse;
 }
 
 /**
- * The answer to write, or undefined when the stream has been committed to `outgoing` (the pump writes it there
- * from now on). Throws the HTTP error when the run fails before its stream is committed.
+ * Opens the run and waits for the upstream to accept it, for at most one heartbeat interval. A run that fails
+ * within it throws its HTTP error (after reporting the run); else the opening, settled or still under way.
  */
-export function respondWithRun(
-  run: ResponseRun,
-  stream: boolean,
-  options: RespondOptions & { outgoing?: undefined },
-): Promise<Response>;
-export function respondWithRun(
-  run: ResponseRun,
-  stream: boolean,
-  options: RespondOptions,
-): Promise<Response | undefined>;
-export async function respondWithRun(
-  run: ResponseRun,
-  stream: boolean,
-  options: RespondOptions,
-): Promise<Response | undefined> {
+async function openWithin(run: ResponseRun, heartbeatMs: number): Promise<{ opening: Promise<Settled> }> {
   const opening = settle(run.open());
-  const early = await settleWithin(opening, options.heartbeatMs);
+  const early = await settleWithin(opening, heartbeatMs);
   if (early && !early.ok) {
     run.complete(false);
     throw asBridgeError(early.error);
   }
-  if (!stream) return respondJson(run, opening);
+  return { opening };
+}
+
+/**
+ * Commits the run's SSE stream to `outgoing` once the upstream has accepted it (or one heartbeat interval has
+ * passed); the pump writes it from then on. Throws the HTTP error when the run fails before that.
+ */
+export async function streamRun(run: ResponseRun, options: StreamOptions): Promise<void> {
+  const { opening } = await openWithin(run, options.heartbeatMs);
   const headers = { ...SSE_HEADERS, 'x-request-id': options.requestId };
-  if (options.outgoing) {
-    void pumpSse(run, opening, options.heartbeatMs, nodeSink(options.outgoing, headers));
-    return undefined;
-  }
-  const { sink, body } = webSink();
-  void pumpSse(run, opening, options.heartbeatMs, sink);
-  return new Response(body, { status: 200, headers });
+  void pumpSse(run, opening, options.heartbeatMs, nodeSink(options.outgoing, headers));
+}
+
+/** A non-streamed answer: the run's events collected into its final Response object. */
+export async function collectRun(run: ResponseRun, heartbeatMs: number): Promise<Response> {
+  const { opening } = await openWithin(run, heartbeatMs);
+  return respondJson(run, opening);
 }
 
 async function respondJson(run: ResponseRun, opening: Promise<Settled>): Promise<Response> {
