@@ -37,6 +37,8 @@ const DROP_REQUEST_HEADERS = new Set([
   'origin',
   'referer',
   'cookie',
+  // A client's `Expect: 100-continue` was for the bridge, which has read the body already (fetch refuses it).
+  'expect',
 ]);
 const DROP_RESPONSE_HEADERS = new Set([
   'connection',
@@ -211,7 +213,12 @@ async function forward(
   } catch (error) {
     if (incoming.signal.aborted) {
       finish(499, 'client_disconnected');
-      throw error;
+      // The client's choice, not a bridge failure (and no one is left to read the answer).
+      throw new BridgeError({
+        status: 499,
+        code: 'client_disconnected',
+        message: 'The client closed the connection before OpenAI answered.',
+      });
     }
     finish(502, 'unreachable');
     throw new BridgeError({

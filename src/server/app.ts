@@ -48,8 +48,7 @@ export function createApp(deps: BridgeDeps, apiKey: string, dashboard?: Dashboar
   app.use('*', async (c, next) => {
     const requestId = requestIdFor(c.req.header('x-request-id'));
     c.set('requestId', requestId);
-    // Set on Node's response when there is one: Hono's c.header() builds a web Headers object for every request
-    // and copies it into the answer, which a streamed answer (written to Node's response) never needed.
+    // Set on Node's response when there is one, so that it reaches every answer, one the route built itself too.
     if (c.env?.outgoing) c.env.outgoing.setHeader('x-request-id', requestId);
     else c.header('x-request-id', requestId);
     await next();

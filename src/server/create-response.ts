@@ -68,6 +68,17 @@ export function createResponseRoute(deps: BridgeDeps, apiKey: string): CreateRes
   const maxBytes = config.server.maxBodyBytes;
   const heartbeatMs = config.heartbeatSeconds * 1000;
 
+  /** The body within the limit; a client that leaves mid-upload is logged as what it is (no one reads the answer). */
+  const readBody = async (req: IncomingMessage, requestId: string) => {
+    try {
+      return await readBodyWithin(req, declaredLength(req), maxBytes);
+    } catch (error) {
+      if (error instanceof BridgeError && error.code === 'client_disconnected')
+        logger.info({ requestId, status: 'client_disconnected' }, 'client left during upload');
+      throw error;
+    }
+  };
+
   /** Answers the request; resolves once its status is known (a stream or a passed-through body goes on after). */
   const answer = async (
     req: IncomingMessage,
@@ -78,12 +89,12 @@ export function createResponseRoute(deps: BridgeDeps, apiKey: string): CreateRes
     try {
       checkHost(header);
       checkKey(header);
-      const body = await readBodyWithin(req, declaredLength(req), maxBytes);
+      const body = await readBody(req, requestId);
       if (body.kind === 'too_large') {
         sendError(res, tooLarge(maxBytes), requestId, body.drained ? {} : { connection: 'close' });
         return;
       }
-      const incoming: ClientRequest = { headers: nodeRequestHeaders(req.headers), signal: clientGone(res) };
+      const incoming: ClientRequest = { headers: nodeRequestHeaders(req), signal: clientGone(res) };
       const outcome = handleResponsesCall(deps, { incoming, rawBody: body.text, requestId });
       if (outcome.kind === 'answered') void sendWebResponse(res, await outcome.response);
       else if (outcome.stream) await streamRun(outcome.run, { heartbeatMs, requestId, outgoing: res });
@@ -94,7 +105,7 @@ export function createResponseRoute(deps: BridgeDeps, apiKey: string): CreateRes
   };
 
   return (req, res, route) => {
-    const header = nodeHeaderOf(req.headers);
+    const header = nodeHeaderOf(req);
     const requestId = requestIdFor(header('x-request-id'));
     res.setHeader('x-request-id', requestId);
     void answer(req, res, header, requestId).finally(() => {

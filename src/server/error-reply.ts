@@ -18,10 +18,15 @@ export function errorReply(
   requestId: string | undefined,
   extraHeaders: Record<string, string> = {},
 ): ErrorReply {
-  const headers: Record<string, string> = { 'content-type': 'application/json', ...extraHeaders };
+  const body = JSON.stringify(toOpenAIErrorBody(error));
+  const headers: Record<string, string> = {
+    'content-type': 'application/json',
+    'content-length': String(Buffer.byteLength(body)),
+    ...extraHeaders,
+  };
   if (requestId) headers['x-request-id'] = requestId;
   if (error.retryAfterSeconds !== undefined) headers['retry-after'] = String(error.retryAfterSeconds);
-  return { status: error.status, headers, body: JSON.stringify(toOpenAIErrorBody(error)) };
+  return { status: error.status, headers, body };
 }
 
 export function errorResponse(
@@ -35,14 +40,12 @@ export function errorResponse(
 
 /**
  * Whatever a route threw, as the BridgeError its client gets. A failure that is not one of ours is a bug and
- * logged as one; a client that left mid-upload is logged as what it is (no one reads the answer).
+ * logged as one.
  */
 export function reportedError(logger: Logger, requestId: string | undefined, error: unknown): BridgeError {
   const bridgeError = asBridgeError(error);
   if (bridgeError.status >= 500 && !(error instanceof BridgeError)) {
     logger.error({ requestId, err: error }, 'unhandled error');
-  } else if (bridgeError.code === 'client_disconnected') {
-    logger.info({ requestId, status: 'client_disconnected' }, 'client left during upload');
   }
   return bridgeError;
 }

@@ -11,18 +11,26 @@ import { createResponseRoute } from './create-response.ts';
 
 const CREATE_RESPONSE_ROUTES = new Set(['/v1/responses', '/responses']);
 
-/** The path of a request target, as the Hono routes read it: without the query, percent-decoded. */
-export function targetPath(target: string): string {
-  let path = target;
-  if (!path.startsWith('/')) {
-    try {
-      path = new URL(path).pathname; // absolute form (`POST http://127.0.0.1:4000/v1/responses`)
-    } catch {
-      return path;
-    }
+/** A target that is already a plain path: no dot segment, escape or fragment to resolve (a query may follow). */
+const PLAIN_TARGET = /^\/[\w/-]*(?:\?|$)/;
+
+/**
+ * The path of a request target as the Hono routes see it (@hono/node-server resolves the target with `new URL`,
+ * Hono decodes escapes): dot segments resolved, no query or fragment, percent-decoded. A target that is neither a
+ * path nor an http(s) URL has none (@hono/node-server answers those with a 400).
+ */
+export function targetPath(target: string): string | undefined {
+  if (PLAIN_TARGET.test(target)) {
+    const query = target.indexOf('?');
+    return query === -1 ? target : target.slice(0, query);
   }
-  const query = path.indexOf('?');
-  if (query !== -1) path = path.slice(0, query);
+  if (!target.startsWith('/') && !/^https?:\/\//i.test(target)) return undefined;
+  let path: string;
+  try {
+    path = new URL(target, 'http://bridge.invalid').pathname;
+  } catch {
+    return undefined;
+  }
   if (!path.includes('%')) return path;
   try {
     return decodeURI(path);
@@ -40,7 +48,7 @@ export function createRequestListener(
   const honoListener = getRequestListener(app.fetch, { hostname: deps.config.server.host });
   const createResponse = createResponseRoute(deps, apiKey);
   return (req, res) => {
-    const path = req.method === 'POST' ? targetPath(req.url ?? '/') : undefined;
+    const path = req.method === 'POST' ? targetPath(req.url ?? '') : undefined;
     if (path !== undefined && CREATE_RESPONSE_ROUTES.has(path)) createResponse(req, res, path);
     else void honoListener(req, res);
   };

@@ -49,7 +49,10 @@ export function readBodyWithin(
     };
     const onData = (part: Buffer) => {
       seen += part.byteLength;
-      if (seen > maxBytes) over = true;
+      if (!over && seen > maxBytes) {
+        over = true;
+        parts.length = 0; // what was kept is dropped at once, not when the rest has been read
+      }
       if (!over) parts.push(part);
       else if (seen > waitFor) {
         body.pause();

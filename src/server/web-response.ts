@@ -1,7 +1,8 @@
 /**
- * Writes a web Response (a GPT answer passed through, a collected non-streamed answer) to Node's response: status
- * and headers, then the body as it comes, waiting while the client is behind. A client that goes away cancels the
- * body, which tells whoever produces it (the pass-through ends its upstream call and logs the disconnect).
+ * Writes a web Response (a GPT answer passed through, a collected non-streamed answer) to Node's response. An
+ * event stream goes out as it comes, waiting while the client is behind; a client that goes away cancels the
+ * body, which tells whoever produces it (the pass-through ends its upstream call and logs the disconnect). Any
+ * other body (JSON: an answer, an error) is read whole and sent with its Content-Length.
  */
 import type { ServerResponse } from 'node:http';
 
@@ -28,11 +29,21 @@ function drained(res: ServerResponse): Promise<void> {
 }
 
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
-  res.writeHead(response.status, headersOf(response));
-  if (!response.body) {
-    res.end();
+  const headers = headersOf(response);
+  if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
+    let body: Buffer;
+    try {
+      body = Buffer.from(await response.arrayBuffer());
+    } catch {
+      res.destroy(); // the body failed before its end (its producer has logged why)
+      return;
+    }
+    headers['content-length'] = String(body.byteLength);
+    res.writeHead(response.status, headers);
+    res.end(body);
     return;
   }
+  res.writeHead(response.status, headers);
   const reader = response.body.getReader();
   const cancel = () => {
     if (!res.writableFinished) reader.cancel().catch(() => {});

@@ -4,6 +4,7 @@
 import { request } from 'node:http';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BRIDGE_KEY, postResponses, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
+import { RawConnection } from '../support/raw-http.ts';
 
 let t: TestBridge;
 beforeAll(async () => {
@@ -68,6 +69,7 @@ describe('bad input', () => {
     );
     expect(wrong.status).toBe(401);
     expectOpenAIError(wrong.json, 'invalid_api_key');
+    expect(wrong.headers.get('content-length')).toBe(String(Buffer.byteLength(JSON.stringify(wrong.json))));
     const response = await fetch(`${t.baseUrl}/responses`, { method: 'POST', body: '{}' });
     expect(response.status).toBe(401);
   });
@@ -97,6 +99,25 @@ describe('bad input', () => {
     }
     const trailing = await rawPost(port, '127.0.0.1', '{', '/v1/responses/');
     expect(trailing.status).toBe(404);
+  });
+
+  it('refuses a second Host or bridge key that Node would drop, as a web Headers joins them', async () => {
+    for (const [extra, code] of [
+      ['Host: evil.example.com', 'forbidden_host'],
+      ['Authorization: Bearer nope', 'invalid_api_key'],
+    ] as const) {
+      const connection = await RawConnection.open(t.bridge.port);
+      try {
+        await connection.write(
+          `POST /v1/responses HTTP/1.1\r\nHost: 127.0.0.1\r\nAuthorization: Bearer ${BRIDGE_KEY}\r\n${extra}\r\n` +
+            'Content-Type: application/json\r\nContent-Length: 1\r\n\r\n{',
+        );
+        const answer = await connection.response();
+        expectOpenAIError(JSON.parse(answer.body), code);
+      } finally {
+        connection.close();
+      }
+    }
   });
 
   it('accepts loopback Host names with any port', async () => {

@@ -2,7 +2,7 @@
  * GPT_MODEL_STRATEGY=openai: GPT requests are passed to the OpenAI Responses API untouched. A loopback stand-in
  * for OpenAI records what it receives and answers with fixed SSE bytes.
  */
-import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BRIDGE_KEY, postResponses, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
@@ -28,7 +28,9 @@ const REJECTED =
 let openai: Server;
 let received: { headers: IncomingHttpHeaders; body: string; path: string } | undefined;
 /** What the OpenAI stand-in answers next (then back to SSE_BYTES). */
-let nextReply: { status: number; contentType: string; body: string; holdOpen?: boolean } | undefined;
+let nextReply:
+  | { status: number; contentType: string; body: string; holdOpen?: boolean; delayMs?: number }
+  | undefined;
 /** Set when the stand-in's answer closed before it ended (its client, the bridge, went away). */
 let replyCutOff = false;
 let t: TestBridge;
@@ -39,10 +41,12 @@ beforeAll(async () => {
     req.on('data', (chunk) => {
       body += chunk;
     });
-    req.on('end', () => {
+    req.on('end', async () => {
       received = { headers: req.headers, body, path: req.url ?? '' };
       const reply = nextReply ?? { status: 200, contentType: 'text/event-stream', body: SSE_BYTES };
       nextReply = undefined;
+      if (reply.delayMs) await new Promise((resolve) => setTimeout(resolve, reply.delayMs));
+      if (res.destroyed) return;
       res.writeHead(reply.status, { 'content-type': reply.contentType, 'x-request-id': 'openai-req-1' });
       if (!reply.holdOpen) {
         res.end(reply.body);
@@ -180,6 +184,64 @@ describe('GPT pass-through', () => {
       status: 200,
       outcome: 'client_disconnected',
     });
+  });
+
+  it('counts a client that leaves before OpenAI answers as a disconnect (499), not as a bridge error', async () => {
+    nextReply = { status: 200, contentType: 'text/event-stream', body: SSE_BYTES, delayMs: 2000 };
+    const before = received;
+    const leaving = new AbortController();
+    const sent = fetch(`${t.baseUrl}/responses`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        authorization: `Bearer ${BRIDGE_KEY}`,
+        'x-request-id': 'req-gpt-gone-early',
+      },
+      body: RAW_BODY,
+      signal: leaving.signal,
+    });
+    await waitFor(() => received !== before, 60_000, 'OpenAI to have the request');
+    leaving.abort();
+    await expect(sent).rejects.toThrow();
+    await waitFor(() => passThroughLines(t).some((entry) => entry.requestId === 'req-gpt-gone-early'));
+    expect(passThroughLines(t).find((entry) => entry.requestId === 'req-gpt-gone-early')).toMatchObject({
+      status: 499,
+      outcome: 'client_disconnected',
+    });
+    await waitFor(async () => /http_requests_total\{[^}]*status="499"\} 1/.test(await metricsText(t)));
+    expect(t.logs().filter((line) => line.msg === 'unhandled error')).toEqual([]);
+  });
+
+  it('forwards a request sent with Expect: 100-continue (the bridge answers the expectation itself)', async () => {
+    const { status, body } = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+      const url = new URL(`${t.baseUrl}/responses`);
+      const req = httpRequest(
+        {
+          host: url.hostname,
+          port: url.port,
+          path: url.pathname,
+          method: 'POST',
+          headers: {
+            'content-type': 'application/json',
+            authorization: `Bearer ${BRIDGE_KEY}`,
+            expect: '100-continue',
+            'content-length': Buffer.byteLength(RAW_BODY),
+          },
+        },
+        (res) => {
+          let text = '';
+          res.on('data', (part) => {
+            text += part;
+          });
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body: text }));
+        },
+      );
+      req.on('continue', () => req.end(RAW_BODY));
+      req.on('error', reject);
+    });
+    expect(status).toBe(200);
+    expect(body).toBe(SSE_BYTES);
+    expect(received?.headers.expect).toBeUndefined();
   });
 
   it('prefers the sign-in Codex forwards over its own OPENAI_API_KEY, as Codex itself would', async () => {
