@@ -1,10 +1,10 @@
 /**
  * POST /v1/responses (and /responses), served on Node's request and response objects rather than through Hono:
  * every request of a Codex session comes here, and skipping the web Request, Headers and middleware chain Hono
- * builds for each one takes 0.06–0.22 ms off its time to the first delta (bench/RESULTS.md, "2026-12-02,
- * evening"). The same checks as every route, in the same order: the request id, the Host and Origin guard, the
- * bridge key, the body limit; then the body goes to the pipeline and its outcome is written back (an SSE stream by
- * src/server/respond.ts).
+ * builds for each one takes 0.05–0.17 ms off its time to the first delta, about 1 ms in a burst of 20
+ * (bench/RESULTS.md, "2026-12-02, evening"). The same checks as every route, in the same order: the request id,
+ * the Host and Origin guard, the bridge key, the body limit; then the body goes to the pipeline and its outcome is
+ * written back (an SSE stream by src/server/respond.ts).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { BridgeError } from '../errors.ts';
