@@ -3,6 +3,7 @@
  * `write()`'s return value and 'drain'. The pump in respond.ts only sees this interface.
  */
 import type { ServerResponse } from 'node:http';
+import { drained } from './drain.ts';
 
 export interface SseSink {
   /** Queues text for the client; false when the client is behind and the writer should wait for `drained()`. */
@@ -25,17 +26,7 @@ export function nodeSink(res: ServerResponse, headers: Record<string, string>): 
   res.writeHead(200, headers);
   return {
     write: (text) => !res.destroyed && res.write(text),
-    drained: () =>
-      new Promise<void>((resolve) => {
-        if (res.destroyed || !res.writableNeedDrain) return resolve();
-        const done = () => {
-          res.off('drain', done);
-          res.off('close', done);
-          resolve();
-        };
-        res.once('drain', done);
-        res.once('close', done);
-      }),
+    drained: () => drained(res),
     end: () => {
       if (!res.destroyed && !res.writableEnded) res.end();
     },

@@ -5,6 +5,7 @@
  * other body (JSON: an answer, an error) is read whole and sent with its Content-Length.
  */
 import type { ServerResponse } from 'node:http';
+import { drained } from './drain.ts';
 
 function headersOf(response: Response): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
@@ -14,18 +15,6 @@ function headersOf(response: Response): Record<string, string | string[]> {
   const cookies = response.headers.getSetCookie();
   if (cookies.length > 0) headers['set-cookie'] = cookies;
   return headers;
-}
-
-function drained(res: ServerResponse): Promise<void> {
-  return new Promise((resolve) => {
-    const done = () => {
-      res.off('drain', done);
-      res.off('close', done);
-      resolve();
-    };
-    res.once('drain', done);
-    res.once('close', done);
-  });
 }
 
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
