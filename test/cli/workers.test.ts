@@ -339,6 +339,36 @@ describe('oss-patch', { timeout: 120_000 }, () => {
     expect(existsSync(path.join(root, '.codex-oss', 'worktrees', 'locked'))).toBe(false);
   });
 
+  it('finishes its clean-up when a Ctrl-C comes while it removes the worktree', async () => {
+    const root = gitProject();
+    // A git in front of the real one that sends the worker (its parent) a Ctrl-C as the worktree is removed.
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    const interruptingBin = path.join(sandbox, 'interrupting-bin');
+    mkdirSync(interruptingBin);
+    writeFileSync(
+      path.join(interruptingBin, 'git'),
+      '#!/bin/sh\n' +
+        'if [ "$1" = worktree ] && [ "$2" = remove ]; then kill -INT "$PPID"; sleep 0.2; fi\n' +
+        `exec '${realGit}' "$@"\n`,
+    );
+    chmodSync(path.join(interruptingBin, 'git'), 0o755);
+    const worker = startWorker('patch', ['--name', 'cut-short', 'do nothing'], {
+      cwd: root,
+      env: {
+        ...process.env,
+        PATH: [interruptingBin, fakeBin, process.env.PATH].join(path.delimiter),
+        HOME: sandbox,
+        FAKE_OPENCODE_RECORD: record,
+        FAKE_OPENCODE_EVENTS: JSON.stringify([ANSWER_EVENT]),
+      } as Record<string, string>,
+    });
+    const { code, stderr } = await worker.done;
+    expect(stderr).toContain('oss-patch: no change was made; removed');
+    expect(code, stderr).toBe(1);
+    expect(git(root, 'branch', '--list', 'oss-patch/*')).toBe('');
+    expect(existsSync(path.join(root, '.codex-oss', 'worktrees', 'cut-short'))).toBe(false);
+  });
+
   it('runs deepseek-v4-pro with its agent in a new worktree, and keeps it when there is a change', async () => {
     const root = gitProject();
     const worktree = path.join(root, '.codex-oss', 'worktrees', 'fix-typo');

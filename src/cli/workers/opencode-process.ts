@@ -5,16 +5,14 @@
  * its stderr into log lines (kept, for explaining failures) and everything else (shown). See
  * docs/opencode-cli.md#opencode-run.
  *
- * Ctrl-C, SIGTERM and SIGHUP are forwarded to OpenCode and waited for, so the caller can still clean up; if it
- * has not exited 10 s later, or on a second signal, it is killed.
+ * Ctrl-C, SIGTERM and SIGHUP (as the worker's signal latch hands them over) are forwarded to OpenCode and waited
+ * for, so the caller can still clean up; if it has not exited 10 s later, or on a second signal, it is killed.
  */
 import { spawn } from 'node:child_process';
 import { constants } from 'node:os';
 import { createInterface } from 'node:readline';
 import { isLogLine, loggedError, parseRunEvent, type RunEvent } from './run-events.ts';
-
-export const FORWARDED_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
-export type ForwardedSignal = (typeof FORWARDED_SIGNALS)[number];
+import type { ForwardedSignal, SignalLatch } from './signal-latch.ts';
 
 const KILL_AFTER_MS = 10_000;
 
@@ -27,6 +25,8 @@ export interface OpencodeRun {
   onEvent(event: RunEvent): void;
   /** A stderr line that is not one of OpenCode's log lines, without terminal colours; `'stop'` ends the run. */
   onStderr(line: string): 'stop' | undefined;
+  /** The worker's signals, forwarded to OpenCode while it runs. */
+  signals: SignalLatch;
 }
 
 export interface OpencodeExit {
@@ -37,21 +37,6 @@ export interface OpencodeExit {
   stopped: boolean;
   /** The `error="…"` parts of OpenCode's ERROR log lines, in order. */
   loggedErrors: string[];
-}
-
-export function signalExitCode(signal: ForwardedSignal): number {
-  switch (signal) {
-    case 'SIGHUP':
-      return 129;
-    case 'SIGINT':
-      return 130;
-    case 'SIGTERM':
-      return 143;
-    default: {
-      const unknown: never = signal;
-      throw new Error(`unknown signal ${String(unknown)}`);
-    }
-  }
 }
 
 function withoutColours(line: string): string {
@@ -79,8 +64,7 @@ export function runOpencode(run: OpencodeRun): Promise<OpencodeExit> {
     child.kill(signal);
     killTimer = setTimeout(() => child.kill('SIGKILL'), KILL_AFTER_MS);
   };
-  const handlers = FORWARDED_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
-  for (const [signal, handler] of handlers) process.on(signal, handler);
+  const unsubscribe = run.signals.subscribe(onSignal);
 
   // OpenCode may exit before reading its stdin (bad arguments); that EPIPE is not ours to report.
   child.stdin.on('error', () => {});
@@ -110,7 +94,7 @@ export function runOpencode(run: OpencodeRun): Promise<OpencodeExit> {
     child.once('error', reject);
     child.once('close', (code, signal) => {
       clearTimeout(killTimer);
-      for (const [name, handler] of handlers) process.off(name, handler);
+      unsubscribe();
       Promise.all([stdoutDone, stderrDone]).then(() =>
         resolve({
           code: code ?? 128 + (signal ? constants.signals[signal] : 0),

@@ -4,8 +4,9 @@
  */
 import type { CliContext } from '../command.ts';
 import { explainFailure, type RunError } from './opencode-failures.ts';
-import { FORWARDED_SIGNALS, type ForwardedSignal, runOpencode, signalExitCode } from './opencode-process.ts';
+import { runOpencode } from './opencode-process.ts';
 import type { RunEvent } from './run-events.ts';
+import { type ForwardedSignal, type SignalLatch, signalExitCode } from './signal-latch.ts';
 import { describeToolCall, isRefusal, shortError, type ToolEvent } from './tool-calls.ts';
 import type { WorkerRole } from './worker-roles.ts';
 
@@ -93,69 +94,36 @@ type Attempt = { kind: 'done'; outcome: TaskOutcome } | { kind: 'locked' };
 /**
  * One task, run again (after a short random wait) while OpenCode finds its database locked before it starts: two
  * workers started together share OpenCode's data directory, and one of them may find it locked. A Ctrl-C (or
- * SIGTERM, SIGHUP) between runs or during the wait ends the task as interrupted, so the caller can still clean up:
- * the signals are listened for from the first run to the last, so none of them falls between two runs.
+ * SIGTERM, SIGHUP) before a run or during the wait ends the task as interrupted, so the caller can still clean up
+ * (the caller's latch listens from before the first run until its clean-up is done).
  */
-export async function runTask(task: TaskRun, context: CliContext): Promise<TaskOutcome> {
-  const signals = signalLatch();
-  try {
-    for (let run = 1; ; run += 1) {
-      const attempt = await runOnce(task, context);
-      if (attempt.kind === 'done') return attempt.outcome;
-      if (signals.received) return { kind: 'interrupted', signal: signals.received };
-      if (run === LOCKED_DATABASE_TRIES) {
-        return {
-          kind: 'failed',
-          message:
-            `${task.role.command}: OpenCode's database was locked by another OpenCode run each of ${run} times; ` +
-            'try again once the other run is done.',
-        };
-      }
-      context.stderr(
-        `${task.role.command}: OpenCode's database was locked by another OpenCode run; starting again ` +
-          `(${run + 1} of ${LOCKED_DATABASE_TRIES}).\n`,
-      );
-      const signal = await signals.waitUnlessReceived(200 + Math.floor(Math.random() * 800));
-      if (signal) return { kind: 'interrupted', signal };
+export async function runTask(
+  task: TaskRun,
+  context: CliContext,
+  signals: SignalLatch,
+): Promise<TaskOutcome> {
+  for (let run = 1; ; run += 1) {
+    if (signals.received) return { kind: 'interrupted', signal: signals.received };
+    const attempt = await runOnce(task, context, signals);
+    if (attempt.kind === 'done') return attempt.outcome;
+    if (run === LOCKED_DATABASE_TRIES) {
+      return {
+        kind: 'failed',
+        message:
+          `${task.role.command}: OpenCode's database was locked by another OpenCode run each of ${run} times; ` +
+          'try again once the other run is done.',
+      };
     }
-  } finally {
-    signals.stop();
+    context.stderr(
+      `${task.role.command}: OpenCode's database was locked by another OpenCode run; starting again ` +
+        `(${run + 1} of ${LOCKED_DATABASE_TRIES}).\n`,
+    );
+    const signal = await signals.waitUnlessReceived(200 + Math.floor(Math.random() * 800));
+    if (signal) return { kind: 'interrupted', signal };
   }
 }
 
-/** The first forwarded signal the process gets while it listens, and waits that such a signal cuts short. */
-function signalLatch() {
-  let received: ForwardedSignal | undefined;
-  let wake: (() => void) | undefined;
-  const onSignal = (signal: ForwardedSignal) => {
-    received ??= signal;
-    wake?.();
-  };
-  const handlers = FORWARDED_SIGNALS.map((signal) => [signal, () => onSignal(signal)] as const);
-  for (const [name, handler] of handlers) process.on(name, handler);
-  return {
-    get received(): ForwardedSignal | undefined {
-      return received;
-    },
-    waitUnlessReceived(ms: number): Promise<ForwardedSignal | undefined> {
-      if (received) return Promise.resolve(received);
-      return new Promise((resolve) => {
-        const done = () => {
-          clearTimeout(timer);
-          wake = undefined;
-          resolve(received);
-        };
-        const timer = setTimeout(done, ms);
-        wake = done;
-      });
-    },
-    stop(): void {
-      for (const [name, handler] of handlers) process.off(name, handler);
-    },
-  };
-}
-
-async function runOnce(task: TaskRun, context: CliContext): Promise<Attempt> {
+async function runOnce(task: TaskRun, context: CliContext, signals: SignalLatch): Promise<Attempt> {
   const { role } = task;
   const refused: ToolEvent[] = [];
   const errors: RunError[] = [];
@@ -220,6 +188,7 @@ async function runOnce(task: TaskRun, context: CliContext): Promise<Attempt> {
     prompt: task.prompt,
     onEvent,
     onStderr,
+    signals,
   });
   const attempt = (outcome: TaskOutcome): Attempt => ({ kind: 'done', outcome });
   if (exit.interrupted) return attempt({ kind: 'interrupted', signal: exit.interrupted });

@@ -19,6 +19,7 @@ import {
 } from './patch-worktree.ts';
 import { type PipedInput, readPipedInput, type WorkerStdin } from './piped-input.ts';
 import { outcomeExitCode, outcomeMessage, runTask, type TaskOutcome } from './run-task.ts';
+import { type SignalLatch, signalLatch } from './signal-latch.ts';
 import { projectRootOf, upstreamSettings } from './upstream-settings.ts';
 import { parseWorkerArgs, type WorkerArgs, workerUsage } from './worker-args.ts';
 import type { WorkerRole } from './worker-roles.ts';
@@ -67,7 +68,11 @@ function finish(role: WorkerRole, outcome: TaskOutcome, context: CliContext): nu
   return outcomeExitCode(outcome);
 }
 
-async function runInDirectory(prepared: Prepared, context: CliContext): Promise<number> {
+async function runInDirectory(
+  prepared: Prepared,
+  context: CliContext,
+  signals: SignalLatch,
+): Promise<number> {
   const { role, args } = prepared;
   const outcome = await runTask(
     {
@@ -80,6 +85,7 @@ async function runInDirectory(prepared: Prepared, context: CliContext): Promise<
       prompt: taskPrompt(role, args.task, { workdir: args.dir, pipedInput: pipedText(prepared.input) }),
     },
     context,
+    signals,
   );
   return finish(role, outcome, context);
 }
@@ -106,7 +112,7 @@ function patchReport(
   );
 }
 
-async function runInWorktree(prepared: Prepared, context: CliContext): Promise<number> {
+async function runInWorktree(prepared: Prepared, context: CliContext, signals: SignalLatch): Promise<number> {
   const { role, args } = prepared;
   const worktree = createPatchWorktree(context.cwd, args.name, args.base);
   context.stderr(
@@ -132,6 +138,7 @@ async function runInWorktree(prepared: Prepared, context: CliContext): Promise<n
         }),
       },
       context,
+      signals,
     );
   } catch (error) {
     removePatchWorktree(worktree);
@@ -196,14 +203,20 @@ export async function runWorker(
   if (note) context.stderr(`${note}\n`);
   const prepared: Prepared = { role, args, executable, env, input };
   if (args.dryRun) return dryRun(prepared, context);
-  switch (role.access) {
-    case 'read-only':
-      return runInDirectory(prepared, context);
-    case 'patch':
-      return runInWorktree(prepared, context);
-    default: {
-      const unknown: never = role.access;
-      throw new Error(`unknown worker access ${String(unknown)}`);
+  // From here to the end of the clean-up a signal is noted and forwarded, never the end of the worker.
+  const signals = signalLatch();
+  try {
+    switch (role.access) {
+      case 'read-only':
+        return await runInDirectory(prepared, context, signals);
+      case 'patch':
+        return await runInWorktree(prepared, context, signals);
+      default: {
+        const unknown: never = role.access;
+        throw new Error(`unknown worker access ${String(unknown)}`);
+      }
     }
+  } finally {
+    signals.stop();
   }
 }
