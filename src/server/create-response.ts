@@ -17,7 +17,7 @@ import { readBodyWithin } from './request-body.ts';
 import { requestIdFor } from './request-id.ts';
 import { collectRun, streamRun } from './respond.ts';
 import { bridgeKeyCheck, type HeaderOf, hostCheck } from './security.ts';
-import { sendWebResponse } from './web-response.ts';
+import { sendJson, sendWebResponse } from './web-response.ts';
 
 export type CreateResponseRoute = (req: IncomingMessage, res: ServerResponse, route: string) => void;
 
@@ -98,7 +98,14 @@ export function createResponseRoute(deps: BridgeDeps, apiKey: string): CreateRes
       const outcome = handleResponsesCall(deps, { incoming, rawBody: body.text, requestId });
       if (outcome.kind === 'answered') void sendWebResponse(res, await outcome.response);
       else if (outcome.stream) await streamRun(outcome.run, { heartbeatMs, requestId, outgoing: res });
-      else void sendWebResponse(res, await collectRun(outcome.run, heartbeatMs));
+      else {
+        const response = await collectRun(outcome.run, heartbeatMs);
+        if (response) sendJson(res, 200, response);
+        else {
+          res.statusCode = 499; // the client left: no one reads an answer
+          res.end();
+        }
+      }
     } catch (error) {
       sendError(res, reportedError(logger, requestId, error), requestId);
     }

@@ -15,19 +15,21 @@ const CREATE_RESPONSE_ROUTES = new Set(['/v1/responses', '/responses']);
 const PLAIN_TARGET = /^\/[\w/-]*(?:\?|$)/;
 
 /**
- * The path of a request target as the Hono routes see it (@hono/node-server resolves the target with `new URL`,
- * Hono decodes escapes): dot segments resolved, no query or fragment, percent-decoded. A target that is neither a
- * path nor an http(s) URL has none (@hono/node-server answers those with a 400).
+ * The path of a request target as the Hono routes see it: @hono/node-server takes a path or an `http://` /
+ * `https://` URL (lower case) and resolves it with `new URL`, Hono decodes escapes. So: dot segments resolved, no
+ * query or fragment, percent-decoded. A target they refuse (any other scheme, a backslash in the path) has none.
  */
 export function targetPath(target: string): string | undefined {
   if (PLAIN_TARGET.test(target)) {
     const query = target.indexOf('?');
     return query === -1 ? target : target.slice(0, query);
   }
-  if (!target.startsWith('/') && !/^https?:\/\//i.test(target)) return undefined;
+  const absolute = target.startsWith('http://') || target.startsWith('https://');
+  if (!absolute && !target.startsWith('/')) return undefined;
+  if (target.split(/[?#]/, 1)[0]?.includes('\\')) return undefined;
   let path: string;
   try {
-    path = new URL(target, 'http://bridge.invalid').pathname;
+    path = new URL(absolute ? target : `http://bridge.invalid${target}`).pathname;
   } catch {
     return undefined;
   }

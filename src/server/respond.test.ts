@@ -84,7 +84,7 @@ describe('collectRun (a non-streamed answer)', () => {
       },
     });
     const answer = await collectRun(run, options.heartbeatMs);
-    expect(await answer.json()).toEqual({ id: 'resp_1', status: 'completed' });
+    expect(answer).toEqual({ id: 'resp_1', status: 'completed' });
     expect(completions).toEqual([false]);
   });
 

@@ -10,7 +10,7 @@
 import type { ServerResponse } from 'node:http';
 import { asBridgeError, BridgeError } from '../errors.ts';
 import type { ResponseRun } from '../pipeline/response-run.ts';
-import type { ResponseEvent } from '../responses/output.ts';
+import type { ResponseEvent, ResponseObject } from '../responses/output.ts';
 import { formatSseEvents, SSE_HEADERS } from '../responses/sse.ts';
 import { nodeSink, type SseSink } from './sse-sink.ts';
 
@@ -66,13 +66,16 @@ export async function streamRun(run: ResponseRun, options: StreamOptions): Promi
   void pumpSse(run, opening, options.heartbeatMs, nodeSink(options.outgoing, headers));
 }
 
-/** A non-streamed answer: the run's events collected into its final Response object. */
-export async function collectRun(run: ResponseRun, heartbeatMs: number): Promise<Response> {
+/**
+ * A non-streamed answer: the run's events collected into its final Response object, or undefined when the client
+ * left before it was done (nothing is sent then). Throws the HTTP error of a run that failed.
+ */
+export async function collectRun(run: ResponseRun, heartbeatMs: number): Promise<ResponseObject | undefined> {
   const { opening } = await openWithin(run, heartbeatMs);
-  return respondJson(run, opening);
+  return collected(run, opening);
 }
 
-async function respondJson(run: ResponseRun, opening: Promise<Settled>): Promise<Response> {
+async function collected(run: ResponseRun, opening: Promise<Settled>): Promise<ResponseObject | undefined> {
   // However the answer ends (a failure to open, an error while collecting), the run is reported once.
   try {
     const opened = await opening;
@@ -85,9 +88,8 @@ async function respondJson(run: ResponseRun, opening: Promise<Settled>): Promise
   }
   const { response } = run;
   // Nothing has been sent yet, so a failure is still an HTTP error; a client that left gets nothing.
-  if (!response) return new Response(null, { status: 499 });
-  if (response.status === 'failed' && run.error) throw run.error;
-  return Response.json(response);
+  if (response?.status === 'failed' && run.error) throw run.error;
+  return response;
 }
 
 const SHUTTING_DOWN = new BridgeError({

@@ -1,8 +1,8 @@
 /**
- * Writes a web Response (a GPT answer passed through, a collected non-streamed answer) to Node's response. An
- * event stream goes out as it comes, waiting while the client is behind; a client that goes away cancels the
- * body, which tells whoever produces it (the pass-through ends its upstream call and logs the disconnect). Any
- * other body (JSON: an answer, an error) is read whole and sent with its Content-Length.
+ * What goes back to the client besides an SSE stream of the bridge's own: a web Response (a GPT answer passed
+ * through) written as its body comes, waiting while the client is behind (a client that goes away cancels the
+ * body, which tells the pass-through to end its upstream call and log the disconnect); and the bridge's own JSON,
+ * sent whole with its Content-Length.
  */
 import type { ServerResponse } from 'node:http';
 import { drained } from './drain.ts';
@@ -17,22 +17,18 @@ function headersOf(response: Response): Record<string, string | string[]> {
   return headers;
 }
 
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
+  const body = JSON.stringify(value);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
 export async function sendWebResponse(res: ServerResponse, response: Response): Promise<void> {
-  const headers = headersOf(response);
-  if (!response.body || !response.headers.get('content-type')?.startsWith('text/event-stream')) {
-    let body: Buffer;
-    try {
-      body = Buffer.from(await response.arrayBuffer());
-    } catch {
-      res.destroy(); // the body failed before its end (its producer has logged why)
-      return;
-    }
-    headers['content-length'] = String(body.byteLength);
-    res.writeHead(response.status, headers);
-    res.end(body);
+  res.writeHead(response.status, headersOf(response));
+  if (!response.body) {
+    res.end();
     return;
   }
-  res.writeHead(response.status, headers);
   const reader = response.body.getReader();
   const cancel = () => {
     if (!res.writableFinished) reader.cancel().catch(() => {});

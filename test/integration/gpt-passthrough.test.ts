@@ -153,6 +153,24 @@ describe('GPT pass-through', () => {
       outcome: 'http_error',
       level: 40,
     });
+    expect(await metricsText(t)).toMatch(
+      /opencode_bridge_http_requests_total\{route="\/v1\/responses",method="POST",status="401"\} 1/,
+    );
+  });
+
+  it('passes on whatever OpenAI streams as it comes, not only an event stream', async () => {
+    nextReply = { status: 200, contentType: 'application/x-ndjson', body: '{"part":1}\n', holdOpen: true };
+    const leaving = new AbortController();
+    const response = await fetch(`${t.baseUrl}/responses`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${BRIDGE_KEY}` },
+      body: RAW_BODY,
+      signal: leaving.signal,
+    });
+    expect(response.headers.get('content-type')).toBe('application/x-ndjson');
+    const first = await (response.body as ReadableStream<Uint8Array>).getReader().read();
+    expect(new TextDecoder().decode(first.value)).toBe('{"part":1}\n');
+    leaving.abort();
   });
 
   it('ends the OpenAI call when the client leaves mid-stream, and logs the disconnect', async () => {
