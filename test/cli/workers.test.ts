@@ -339,16 +339,20 @@ describe('oss-patch', { timeout: 120_000 }, () => {
     expect(existsSync(path.join(root, '.codex-oss', 'worktrees', 'locked'))).toBe(false);
   });
 
-  it('finishes its clean-up when a Ctrl-C comes while it removes the worktree', async () => {
+  it('finishes its clean-up and exits 130 when a Ctrl-C comes while it removes the worktree', async () => {
     const root = gitProject();
-    // A git in front of the real one that sends the worker (its parent) a Ctrl-C as the worktree is removed.
+    // A git in front of the real one: the first `git worktree remove` gets a Ctrl-C as a terminal sends it, to
+    // the worker (its parent) and to git itself (the whole foreground process group).
     const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
     const interruptingBin = path.join(sandbox, 'interrupting-bin');
+    const mark = path.join(sandbox, 'interrupted-once');
     mkdirSync(interruptingBin);
     writeFileSync(
       path.join(interruptingBin, 'git'),
       '#!/bin/sh\n' +
-        'if [ "$1" = worktree ] && [ "$2" = remove ]; then kill -INT "$PPID"; sleep 0.2; fi\n' +
+        `if [ "$1" = worktree ] && [ "$2" = remove ] && [ ! -e '${mark}' ]; then\n` +
+        `  touch '${mark}'; kill -INT "$PPID"; kill -INT $$\n` +
+        'fi\n' +
         `exec '${realGit}' "$@"\n`,
     );
     chmodSync(path.join(interruptingBin, 'git'), 0o755);
@@ -363,8 +367,10 @@ describe('oss-patch', { timeout: 120_000 }, () => {
       } as Record<string, string>,
     });
     const { code, stderr } = await worker.done;
+    expect(existsSync(mark)).toBe(true);
     expect(stderr).toContain('oss-patch: no change was made; removed');
-    expect(code, stderr).toBe(1);
+    expect(stderr).toContain('oss-patch: interrupted (SIGINT) after the run; clean-up done.');
+    expect(code, stderr).toBe(130);
     expect(git(root, 'branch', '--list', 'oss-patch/*')).toBe('');
     expect(existsSync(path.join(root, '.codex-oss', 'worktrees', 'cut-short'))).toBe(false);
   });

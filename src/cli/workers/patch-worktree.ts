@@ -37,9 +37,13 @@ export const WORKTREES_DIR = path.join('.codex-oss', 'worktrees');
 const EXCLUDE_LINE = '/.codex-oss/worktrees/';
 
 export class GitError extends Error {
-  constructor(message: string) {
+  /** The signal that ended git, when one did (a Ctrl-C reaches the whole foreground process group). */
+  readonly signal: string | undefined;
+
+  constructor(message: string, signal?: string) {
     super(message);
     this.name = 'GitError';
+    this.signal = signal;
   }
 }
 
@@ -47,9 +51,12 @@ function git(cwd: string, args: string[]): string {
   try {
     return execFileSync('git', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trimEnd();
   } catch (error) {
-    const failure = error as { code?: string; stderr?: string };
+    const failure = error as { code?: string; stderr?: string; signal?: string | null };
     if (failure.code === 'ENOENT') throw new GitError('oss-patch needs git, which is not on your PATH.');
-    throw new GitError(`git ${args.join(' ')} failed: ${failure.stderr?.trim() || String(error)}`);
+    throw new GitError(
+      `git ${args.join(' ')} failed: ${failure.stderr?.trim() || String(error)}`,
+      failure.signal ?? undefined,
+    );
   }
 }
 
@@ -148,16 +155,26 @@ export function hasChanges(changes: WorktreeChanges): boolean {
   return changes.files.length > 0 || changes.commits > 0;
 }
 
+/** A clean-up step of git, run once more if a signal ended it (a Ctrl-C pressed during the clean-up). */
+function gitCleanUp(cwd: string, args: string[]): void {
+  try {
+    git(cwd, args);
+  } catch (error) {
+    if (!(error instanceof GitError) || error.signal === undefined) throw error;
+    git(cwd, args);
+  }
+}
+
 /** Removes the worktree and its branch; returns what could not be removed, as sentences. */
 export function removePatchWorktree(worktree: PatchWorktree): string[] {
   const problems: string[] = [];
   try {
-    git(worktree.root, ['worktree', 'remove', '--force', worktree.path]);
+    gitCleanUp(worktree.root, ['worktree', 'remove', '--force', worktree.path]);
   } catch (error) {
     problems.push((error as Error).message);
   }
   try {
-    git(worktree.root, ['branch', '-D', worktree.branch]);
+    gitCleanUp(worktree.root, ['branch', '-D', worktree.branch]);
   } catch (error) {
     problems.push((error as Error).message);
   }

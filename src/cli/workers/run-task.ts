@@ -106,6 +106,7 @@ export async function runTask(
     if (signals.received) return { kind: 'interrupted', signal: signals.received };
     const attempt = await runOnce(task, context, signals);
     if (attempt.kind === 'done') return attempt.outcome;
+    if (signals.received) return { kind: 'interrupted', signal: signals.received };
     if (run === LOCKED_DATABASE_TRIES) {
       return {
         kind: 'failed',

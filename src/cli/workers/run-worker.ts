@@ -19,7 +19,7 @@ import {
 } from './patch-worktree.ts';
 import { type PipedInput, readPipedInput, type WorkerStdin } from './piped-input.ts';
 import { outcomeExitCode, outcomeMessage, runTask, type TaskOutcome } from './run-task.ts';
-import { type SignalLatch, signalLatch } from './signal-latch.ts';
+import { type SignalLatch, signalExitCode, signalLatch } from './signal-latch.ts';
 import { projectRootOf, upstreamSettings } from './upstream-settings.ts';
 import { parseWorkerArgs, type WorkerArgs, workerUsage } from './worker-args.ts';
 import type { WorkerRole } from './worker-roles.ts';
@@ -206,17 +206,30 @@ export async function runWorker(
   // From here to the end of the clean-up a signal is noted and forwarded, never the end of the worker.
   const signals = signalLatch();
   try {
-    switch (role.access) {
-      case 'read-only':
-        return await runInDirectory(prepared, context, signals);
-      case 'patch':
-        return await runInWorktree(prepared, context, signals);
-      default: {
-        const unknown: never = role.access;
-        throw new Error(`unknown worker access ${String(unknown)}`);
-      }
-    }
+    const code = await runWhereTheRoleWorks(prepared, context, signals);
+    const signal = await signals.receivedSoFar();
+    if (!signal || code === signalExitCode(signal)) return code;
+    // The signal came once the run had ended: the clean-up has been done, and the exit says it was interrupted.
+    context.stderr(`${role.command}: interrupted (${signal}) after the run; clean-up done.\n`);
+    return signalExitCode(signal);
   } finally {
     signals.stop();
+  }
+}
+
+function runWhereTheRoleWorks(
+  prepared: Prepared,
+  context: CliContext,
+  signals: SignalLatch,
+): Promise<number> {
+  switch (prepared.role.access) {
+    case 'read-only':
+      return runInDirectory(prepared, context, signals);
+    case 'patch':
+      return runInWorktree(prepared, context, signals);
+    default: {
+      const unknown: never = prepared.role.access;
+      throw new Error(`unknown worker access ${String(unknown)}`);
+    }
   }
 }

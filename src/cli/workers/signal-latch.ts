@@ -29,6 +29,11 @@ export interface SignalLatch {
   readonly received: ForwardedSignal | undefined;
   /** Calls `listener` on each signal from now on, until the returned function is called. */
   subscribe(listener: (signal: ForwardedSignal) => void): () => void;
+  /**
+   * The first signal received, once any that arrived during synchronous work (a clean-up's git calls) has been
+   * handled: Node runs a signal's listeners only when its event loop next polls, two turns from here at most.
+   */
+  receivedSoFar(): Promise<ForwardedSignal | undefined>;
   /** Waits `ms`, or less if a signal comes (or came): resolves to the signal, if any. */
   waitUnlessReceived(ms: number): Promise<ForwardedSignal | undefined>;
   /** Stops listening: a signal after this has its default effect again. */
@@ -55,6 +60,10 @@ export function signalLatch(): SignalLatch {
       return received;
     },
     subscribe,
+    async receivedSoFar() {
+      for (let turn = 0; turn < 2; turn += 1) await new Promise((resolve) => setImmediate(resolve));
+      return received;
+    },
     waitUnlessReceived(ms) {
       if (received) return Promise.resolve(received);
       return new Promise((resolve) => {
