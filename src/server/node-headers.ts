@@ -1,9 +1,9 @@
 /**
  * Node's request headers read through the few methods of a web `Headers` that the pipeline uses, without building
  * one for every request. Node has already lower-cased the names and joined repeated headers into one value, but
- * for a few (Host and Authorization among them) it keeps only the first: those are joined here from the raw
- * headers, as a web `Headers` joins them, so that a second Host or key is seen by the checks (and refused), never
- * silently dropped.
+ * for some (Host and Authorization among them) it keeps only the first: those the bridge reads are joined here
+ * from the raw headers, as a web `Headers` joins them, so that a second Host or key is seen by the checks (and
+ * refused), never silently dropped. (The others of that kind, forwarded to OpenAI unread, keep Node's first value.)
  */
 import type { IncomingMessage } from 'node:http';
 import type { RequestHeaders } from '../pipeline/client-request.ts';
