@@ -369,7 +369,7 @@ describe('oss-patch', { timeout: 120_000 }, () => {
     const { code, stderr } = await worker.done;
     expect(existsSync(mark)).toBe(true);
     expect(stderr).toContain('oss-patch: no change was made; removed');
-    expect(stderr).toContain('oss-patch: interrupted (SIGINT) after the run; clean-up done.');
+    expect(stderr).toContain('oss-patch: interrupted (SIGINT) after the run had ended.');
     expect(code, stderr).toBe(130);
     expect(git(root, 'branch', '--list', 'oss-patch/*')).toBe('');
     expect(existsSync(path.join(root, '.codex-oss', 'worktrees', 'cut-short'))).toBe(false);

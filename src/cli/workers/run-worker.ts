@@ -210,7 +210,7 @@ export async function runWorker(
     const signal = await signals.receivedSoFar();
     if (!signal || code === signalExitCode(signal)) return code;
     // The signal came once the run had ended: the clean-up has been done, and the exit says it was interrupted.
-    context.stderr(`${role.command}: interrupted (${signal}) after the run; clean-up done.\n`);
+    context.stderr(`${role.command}: interrupted (${signal}) after the run had ended.\n`);
     return signalExitCode(signal);
   } finally {
     signals.stop();
