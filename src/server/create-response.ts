@@ -11,6 +11,7 @@ import { BridgeError } from '../errors.ts';
 import type { ClientRequest } from '../pipeline/client-request.ts';
 import type { BridgeDeps } from '../pipeline/deps.ts';
 import { handleResponsesCall } from '../pipeline/handle-request.ts';
+import { onClientGone } from './client-socket.ts';
 import { errorReply, reportedError } from './error-reply.ts';
 import { nodeHeaderOf, nodeRequestHeaders } from './node-headers.ts';
 import { readBodyWithin } from './request-body.ts';
@@ -40,9 +41,7 @@ function declaredLength(req: IncomingMessage): number | undefined {
 /** A signal aborted when the client goes away before its answer has been sent. */
 function clientGone(res: ServerResponse): AbortSignal {
   const controller = new AbortController();
-  res.once('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
+  onClientGone(res, () => controller.abort());
   return controller.signal;
 }
 

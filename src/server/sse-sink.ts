@@ -3,7 +3,7 @@
  * `write()`'s return value and 'drain'. The pump in respond.ts only sees this interface.
  */
 import type { ServerResponse } from 'node:http';
-import { drained } from './drain.ts';
+import { drained, onClientGone } from './client-socket.ts';
 
 export interface SseSink {
   /** Queues text for the client; false when the client is behind and the writer should wait for `drained()`. */
@@ -31,9 +31,7 @@ export function nodeSink(res: ServerResponse, headers: Record<string, string>): 
       if (!res.destroyed && !res.writableEnded) res.end();
     },
     onClientGone: (listener) => {
-      res.once('close', () => {
-        if (!res.writableFinished) listener();
-      });
+      onClientGone(res, listener);
     },
     afterEnd: (work) => {
       setImmediate(work);

@@ -5,7 +5,7 @@
  * sent whole with its Content-Length.
  */
 import type { ServerResponse } from 'node:http';
-import { drained } from './drain.ts';
+import { drained, onClientGone } from './client-socket.ts';
 
 function headersOf(response: Response): Record<string, string | string[]> {
   const headers: Record<string, string | string[]> = {};
@@ -30,10 +30,9 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
     return;
   }
   const reader = response.body.getReader();
-  const cancel = () => {
-    if (!res.writableFinished) reader.cancel().catch(() => {});
-  };
-  res.once('close', cancel);
+  const stopListening = onClientGone(res, () => {
+    reader.cancel().catch(() => {});
+  });
   try {
     for (;;) {
       const { done, value } = await reader.read();
@@ -49,7 +48,7 @@ export async function sendWebResponse(res: ServerResponse, response: Response): 
     // The body failed half-way (the producer has logged why): the client sees the connection cut, not a clean end.
     res.destroy();
   } finally {
-    res.off('close', cancel);
+    stopListening();
     reader.releaseLock();
   }
 }
