@@ -64,8 +64,16 @@ function childEnv(options: BridgeProcessOptions, stateDir: string): Record<strin
   };
 }
 
+/**
+ * Node and V8 flags for every bridge child, space-separated, from BENCH_BRIDGE_NODE_ARGS (e.g. `--trace-gc-nvp`, which
+ * NODE_OPTIONS does not accept): to see what the garbage collector does under a section's load.
+ */
+function extraNodeArgs(): string[] {
+  return (process.env.BENCH_BRIDGE_NODE_ARGS ?? '').split(' ').filter(Boolean);
+}
+
 function execArgv(options: BridgeProcessOptions): string[] {
-  const args = ['--expose-gc'];
+  const args = ['--expose-gc', ...extraNodeArgs()];
   if (options.cpuProfile) {
     args.push(
       '--cpu-prof',
