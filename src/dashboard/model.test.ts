@@ -168,6 +168,24 @@ describe('DashboardModel', () => {
     expect(model.changesSince(next.version).problems).toHaveLength(1);
   });
 
+  it('drops the idle sessions active longest ago, whatever order they arrived in', () => {
+    const model = new DashboardModel({ showContent: false, fixFor, maxSessions: 3 });
+    for (const [id, at] of [
+      ['s1', 1],
+      ['s2', 2],
+      ['s3', 3],
+    ] as const) {
+      model.end(model.start(start({ ...ROOT, sessionId: id, threadId: id }, at)), end('completed', at));
+    }
+    // s1 is active again after s2 and s3: s2 is now the one active longest ago, then s3.
+    model.end(model.start(start({ ...ROOT, sessionId: 's1', threadId: 's1' }, 4)), end('completed', 4));
+    model.start(start({ ...ROOT, sessionId: 's4', threadId: 's4' }, 5));
+    expect(model.sessionOrder()).toEqual(['s4', 's1', 's3']);
+    model.start(start({ ...ROOT, sessionId: 's5', threadId: 's5' }, 6));
+    // s4 is still in flight: the idle s3 goes, then s1 would be next.
+    expect(model.sessionOrder()).toEqual(['s5', 's4', 's1']);
+  });
+
   it('never drops a session with requests in flight', () => {
     const model = new DashboardModel({ showContent: false, fixFor, maxSessions: 1 });
     model.start(start({ ...ROOT, sessionId: 'busy', threadId: 'busy' }, 1));

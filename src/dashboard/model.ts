@@ -284,19 +284,31 @@ export class DashboardModel {
     return thread;
   }
 
-  /** The least recently updated idle sessions go first; a session with requests in flight stays. */
+  /**
+   * Over the limit, drops idle sessions, the one active longest ago first (a session with requests in flight, and
+   * the one arriving, stay). Usually one over: one pass over the sessions, not a copy and a sort of them all for
+   * each new session.
+   */
   #evictSessions(arriving: Session): void {
-    if (this.#sessions.size <= this.#options.maxSessions) return;
-    const idle = [...this.#sessions.values()]
-      .filter((session) => session.active === 0 && session !== arriving)
-      .sort((a, b) => a.updatedAt - b.updatedAt);
-    for (const session of idle.slice(0, this.#sessions.size - this.#options.maxSessions)) {
-      this.#sessions.delete(session.id);
+    while (this.#sessions.size > this.#options.maxSessions) {
+      const oldest = this.#longestIdle(arriving);
+      if (!oldest) break;
+      this.#sessions.delete(oldest.id);
       this.#version += 1;
-      this.#removed.push({ id: session.id, version: this.#version });
+      this.#removed.push({ id: oldest.id, version: this.#version });
     }
     if (this.#removed.length > 4 * this.#options.maxSessions)
       this.#removed.splice(0, this.#removed.length / 2);
+  }
+
+  /** The idle session active longest ago (the first of equals), other than `arriving`. */
+  #longestIdle(arriving: Session): Session | undefined {
+    let oldest: Session | undefined;
+    for (const session of this.#sessions.values()) {
+      if (session.active > 0 || session === arriving) continue;
+      if (!oldest || session.updatedAt < oldest.updatedAt) oldest = session;
+    }
+    return oldest;
   }
 
   #evictThreads(session: Session): void {
