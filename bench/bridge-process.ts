@@ -43,6 +43,10 @@ export interface BridgeProcess {
   clock(): Promise<number>;
   /** The dashboard's push channel: subscribers, messages sent, time spent building them. */
   dashboard(): Promise<{ subscribers: number; messagesSent: number; busyMs: number }>;
+  /** Starts sampling what the child allocates (one sample per `intervalBytes` on average). */
+  startHeapSampling(intervalBytes: number): Promise<void>;
+  /** Stops sampling and writes the .heapprofile to `file`. */
+  stopHeapSampling(file: string): Promise<void>;
   /** The bridge's JSON log lines so far (one per request). */
   logLines(): Promise<Array<Record<string, unknown>>>;
   stop(): Promise<void>;
@@ -135,6 +139,8 @@ export async function startBridgeProcess(options: BridgeProcessOptions): Promise
     limiter: () => ask<LimiterStats>('limiter'),
     clock: () => ask<number>('clock'),
     dashboard: () => ask('dashboard'),
+    startHeapSampling: (intervalBytes) => ask('heap-start', { intervalBytes }),
+    stopHeapSampling: (file) => ask('heap-stop', { file }),
     async logLines() {
       await ask('flush');
       return readFileSync(path.join(stateDir, 'bridge.log'), 'utf8')

@@ -7,6 +7,7 @@ export const SECTIONS = [
   'ttfb',
   'after-large',
   'starts',
+  'alloc',
   'throughput',
   'concurrency',
   'burst',
@@ -30,6 +31,8 @@ export interface BenchSettings {
     warmupBursts: number;
     replyChunks: number;
   };
+  /** Section 1d: requests sampled one at a time (small, then the Codex turn), and bursts of 20 sampled. */
+  alloc: { requests: number; bursts: number; replyChunks: number };
   throughput: { chunks: number; rounds: number; warmupRounds: number };
   /** `profileStreams`: the paced level profiled under --profile (below saturation, so reads stay one chunk). */
   concurrency: { levels: number[]; plan: PacedPlan; rampMs: number; profileStreams: number };
@@ -40,7 +43,7 @@ export interface BenchSettings {
   dashboard: { streams: number; rounds: number };
 }
 
-const USAGE = `Usage: node bench/run.ts [--quick] [--profile] [--only=ttfb,after-large,starts,throughput,concurrency,burst,big,soak,dashboard] [--out=DIR]
+const USAGE = `Usage: node bench/run.ts [--quick] [--profile] [--only=ttfb,after-large,starts,alloc,throughput,concurrency,burst,big,soak,dashboard] [--out=DIR]
   --quick    small N everywhere (about 30 s)
   --profile  also run the throughput flood and one paced level with the bridge under --cpu-prof, and summarise
   --only     run only these sections
@@ -93,6 +96,9 @@ export function parseArgs(args: readonly string[], defaultOutDir: string): Bench
       warmupBursts: 3,
       replyChunks: 20,
     },
+    alloc: quick
+      ? { requests: 100, bursts: 5, replyChunks: 20 }
+      : { requests: 500, bursts: 25, replyChunks: 20 },
     throughput: quick
       ? { chunks: 5_000, rounds: 3, warmupRounds: 1 }
       : { chunks: 20_000, rounds: 10, warmupRounds: 3 },

@@ -7,6 +7,7 @@ import { planChunkCount } from './chat-chunks.ts';
 import { formatProfile } from './profile-summary.ts';
 import { afterLargeSection, hotPathProfileSection, startsSection } from './report-hot-path.ts';
 import type { BenchResults } from './results.ts';
+import { allocationSection } from './sections/allocation.ts';
 import type { BigRequestResult } from './sections/big-request.ts';
 import type { BurstResult } from './sections/burst.ts';
 import type { ConcurrencyLevel, ConcurrencyResult } from './sections/concurrency.ts';
@@ -279,6 +280,7 @@ export function formatReport(results: BenchResults): string {
   if (sections.ttfb) parts.push(ttfbSection(sections.ttfb));
   if (sections.afterLarge) parts.push(afterLargeSection(sections.afterLarge));
   if (sections.starts) parts.push(startsSection(sections.starts));
+  if (sections.alloc) parts.push(allocationSection(sections.alloc));
   if (sections.throughput) parts.push(throughputSection(sections.throughput));
   if (sections.concurrency) parts.push(concurrencySection(sections.concurrency));
   if (sections.burst) parts.push(burstSection(sections.burst));

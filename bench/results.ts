@@ -7,6 +7,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { BenchSettings } from './options.ts';
 import type { AfterLargeResult } from './sections/after-large.ts';
+import type { AllocationResult } from './sections/allocation.ts';
 import type { BigRequestResult } from './sections/big-request.ts';
 import type { BurstResult } from './sections/burst.ts';
 import type { ConcurrencyResult } from './sections/concurrency.ts';
@@ -44,6 +45,7 @@ export interface BenchResults {
     ttfb?: TtfbResult;
     afterLarge?: AfterLargeResult;
     starts?: StartsResult;
+    alloc?: AllocationResult;
     throughput?: ThroughputResult;
     concurrency?: ConcurrencyResult;
     burst?: BurstResult;

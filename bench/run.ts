@@ -17,6 +17,7 @@ import { formatReport, TARGETS } from './report.ts';
 import { HOT_PATH_TARGETS } from './report-hot-path.ts';
 import { type BenchResults, describeMachine, describeSource, writeResults } from './results.ts';
 import { runAfterLarge } from './sections/after-large.ts';
+import { runAllocation } from './sections/allocation.ts';
 import { runBigRequest } from './sections/big-request.ts';
 import { runBurst } from './sections/burst.ts';
 import { runConcurrency } from './sections/concurrency.ts';
@@ -38,6 +39,7 @@ async function runSections(ctx: BenchContext, results: BenchResults): Promise<vo
   if (sections.includes('ttfb')) results.sections.ttfb = await runTtfb(ctx);
   if (sections.includes('after-large')) results.sections.afterLarge = await runAfterLarge(ctx);
   if (sections.includes('starts')) results.sections.starts = await runStarts(ctx);
+  if (sections.includes('alloc')) results.sections.alloc = await runAllocation(ctx);
   if (sections.includes('throughput')) results.sections.throughput = await runThroughput(ctx);
   if (ctx.settings.profile) results.sections.profile = await runProfile(ctx);
   if (ctx.settings.profile) results.sections.hotPathProfile = await runHotPathProfile(ctx);
