@@ -44,7 +44,7 @@ export interface BenchSettings {
 }
 
 const USAGE = `Usage: node bench/run.ts [--quick] [--profile] [--only=ttfb,after-large,starts,alloc,throughput,concurrency,burst,big,soak,dashboard] [--out=DIR]
-  --quick    small N everywhere (about 30 s)
+  --quick    small N everywhere (about 50 s)
   --profile  also run the throughput flood and one paced level with the bridge under --cpu-prof, and summarise
   --only     run only these sections
   --out      where results.json (and the profile) go (default bench/out)`;
