@@ -5,7 +5,13 @@
 import { createServer, request as httpRequest, type IncomingHttpHeaders, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BRIDGE_KEY, postResponses, startTestBridge, type TestBridge } from '../support/bridge-harness.ts';
+import {
+  BRIDGE_KEY,
+  postResponses,
+  sendResponses,
+  startTestBridge,
+  type TestBridge,
+} from '../support/bridge-harness.ts';
 import { waitFor } from '../support/wait.ts';
 
 const OPENAI_KEY = 'sk-openai-test-key-1234';
@@ -75,15 +81,9 @@ afterAll(async () => {
 
 describe('GPT pass-through', () => {
   it('forwards the body byte for byte with the OpenAI key and Codex headers, and streams the reply back unchanged', async () => {
-    const response = await fetch(`${t.baseUrl}/responses`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${BRIDGE_KEY}`,
-        'session-id': 'thread-1',
-        'x-openai-subagent': 'collab_spawn',
-      },
-      body: RAW_BODY,
+    const response = await sendResponses(t.baseUrl, RAW_BODY, {
+      'session-id': 'thread-1',
+      'x-openai-subagent': 'collab_spawn',
     });
     expect(response.status).toBe(200);
     expect(await response.text()).toBe(SSE_BYTES);
@@ -161,12 +161,7 @@ describe('GPT pass-through', () => {
   it('passes on whatever OpenAI streams as it comes, not only an event stream', async () => {
     nextReply = { status: 200, contentType: 'application/x-ndjson', body: '{"part":1}\n', holdOpen: true };
     const leaving = new AbortController();
-    const response = await fetch(`${t.baseUrl}/responses`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${BRIDGE_KEY}` },
-      body: RAW_BODY,
-      signal: leaving.signal,
-    });
+    const response = await sendResponses(t.baseUrl, RAW_BODY, {}, leaving.signal);
     expect(response.headers.get('content-type')).toBe('application/x-ndjson');
     const first = await (response.body as ReadableStream<Uint8Array>).getReader().read();
     expect(new TextDecoder().decode(first.value)).toBe('{"part":1}\n');
@@ -182,16 +177,12 @@ describe('GPT pass-through', () => {
     };
     replyCutOff = false;
     const leaving = new AbortController();
-    const response = await fetch(`${t.baseUrl}/responses`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${BRIDGE_KEY}`,
-        'x-request-id': 'req-gpt-left',
-      },
-      body: RAW_BODY,
-      signal: leaving.signal,
-    });
+    const response = await sendResponses(
+      t.baseUrl,
+      RAW_BODY,
+      { 'x-request-id': 'req-gpt-left' },
+      leaving.signal,
+    );
     const reader = (response.body as ReadableStream<Uint8Array>).getReader();
     const first = await reader.read();
     expect(new TextDecoder().decode(first.value)).toContain('response.created');
@@ -208,16 +199,7 @@ describe('GPT pass-through', () => {
     nextReply = { status: 200, contentType: 'text/event-stream', body: SSE_BYTES, delayMs: 2000 };
     const before = received;
     const leaving = new AbortController();
-    const sent = fetch(`${t.baseUrl}/responses`, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        authorization: `Bearer ${BRIDGE_KEY}`,
-        'x-request-id': 'req-gpt-gone-early',
-      },
-      body: RAW_BODY,
-      signal: leaving.signal,
-    });
+    const sent = sendResponses(t.baseUrl, RAW_BODY, { 'x-request-id': 'req-gpt-gone-early' }, leaving.signal);
     await waitFor(() => received !== before, 60_000, 'OpenAI to have the request');
     leaving.abort();
     await expect(sent).rejects.toThrow();

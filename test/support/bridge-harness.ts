@@ -77,6 +77,21 @@ export async function startTestBridge(options: TestBridgeOptions = {}): Promise<
   };
 }
 
+/** POSTs a body to the bridge's /responses with its key; the response comes back unread, to read as it streams. */
+export function sendResponses(
+  baseUrl: string,
+  body: unknown,
+  headers: Record<string, string> = {},
+  signal?: AbortSignal,
+): Promise<Response> {
+  return fetch(`${baseUrl}/responses`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${BRIDGE_KEY}`, ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+    signal,
+  });
+}
+
 /** POSTs a raw body to the bridge and returns the parsed SSE events (or the JSON error). */
 export async function postResponses(
   baseUrl: string,
@@ -88,11 +103,7 @@ export async function postResponses(
   events: Array<{ type: string; [key: string]: any }>;
   json: any;
 }> {
-  const response = await fetch(`${baseUrl}/responses`, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${BRIDGE_KEY}`, ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
+  const response = await sendResponses(baseUrl, body, headers);
   const text = await response.text();
   const isSse = (response.headers.get('content-type') ?? '').includes('text/event-stream');
   const events = isSse
