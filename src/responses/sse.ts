@@ -2,7 +2,7 @@
  * The SSE wire form of Responses events: `event: <type>` plus one `data:` line of JSON. Codex dispatches on the
  * JSON `type`; other clients use the event name (docs/wire-protocols.md#sse-framing).
  */
-import type { ResponseEvent } from './output.ts';
+import type { ResponseEvent, ResponseObject } from './output.ts';
 
 export const SSE_HEADERS = {
   'content-type': 'text/event-stream; charset=utf-8',
@@ -35,9 +35,61 @@ export function formatSseEvent(event: ResponseEvent): string {
         `"item_id":${JSON.stringify(event.item_id)},"output_index":${event.output_index},"delta":${JSON.stringify(event.delta)},` +
         `"sequence_number":${event.sequence_number}}\n\n`
       );
+    case 'response.created':
+    case 'response.in_progress':
+    case 'response.completed':
+    case 'response.incomplete':
+    case 'response.failed':
+      return `event: ${event.type}\ndata: ${lifecycleJson(event)}\n\n`;
     default:
       return `event: ${event.type}\ndata: ${JSON.stringify(event)}\n\n`;
   }
+}
+
+/**
+ * The JSON of a request's echoed tools, by array: a turn's lifecycle events (created, in_progress and the terminal
+ * one) each carry the whole Response with the same tools array, tens of KB for Codex. A request's tools are not
+ * changed once parsed (the translation copies what it adapts), so one serialisation serves all three.
+ */
+const toolsJsonByArray = new WeakMap<readonly unknown[], string>();
+
+function toolsJson(tools: readonly unknown[]): string {
+  let json = toolsJsonByArray.get(tools);
+  if (json === undefined) {
+    json = JSON.stringify(tools);
+    toolsJsonByArray.set(tools, json);
+  }
+  return json;
+}
+
+/**
+ * The same text as `JSON.stringify(event)`. With tools to echo, the event is built field by field so that their
+ * JSON, made once per array, is spliced in; without, one `JSON.stringify` is quicker.
+ */
+function lifecycleJson(event: ResponseEvent & { response: ResponseObject }): string {
+  const { tools } = event.response;
+  if (!Array.isArray(tools) || tools.length === 0) return JSON.stringify(event);
+  return objectJson(event, (key, value) =>
+    key === 'response'
+      ? objectJson(value as object, (field, fieldValue) =>
+          field === 'tools' ? toolsJson(tools) : JSON.stringify(fieldValue),
+        )
+      : JSON.stringify(value),
+  );
+}
+
+/**
+ * `JSON.stringify(object)` for a plain object, built field by field from `fieldJson` (which returns undefined for
+ * a value JSON leaves out, as JSON.stringify does).
+ */
+function objectJson(object: object, fieldJson: (key: string, value: unknown) => string | undefined): string {
+  let json = '{';
+  for (const key of Object.keys(object)) {
+    const text = fieldJson(key, (object as Record<string, unknown>)[key]);
+    if (text === undefined) continue;
+    json += `${json.length === 1 ? '' : ','}${JSON.stringify(key)}:${text}`;
+  }
+  return `${json}}`;
 }
 
 export function formatSseEvents(events: readonly ResponseEvent[]): string {
