@@ -30,5 +30,22 @@ describe('pathBeyondDepth', () => {
     const deep = nestedArrays(20_000);
 
     expect(pathBeyondDepth(deep)).toHaveLength(MAX_JSON_DEPTH);
+    expect(
+      pathBeyondDepth({ deep: JSON.parse(`${'{"a":'.repeat(20_000)}1${'}'.repeat(20_000)}`) }),
+    ).toHaveLength(MAX_JSON_DEPTH);
+    // A limit past what the quick recursive check takes is walked iteratively alone.
+    expect(pathBeyondDepth(deep, 5_000)).toHaveLength(5_000);
+    expect(pathBeyondDepth(nestedArrays(5_000), 5_000)).toBeUndefined();
+  });
+
+  it('finds a value too deep in any branch, not only the first or the last', () => {
+    const body = {
+      a: nestedArrays(3),
+      b: [nestedArrays(2), { c: nestedArrays(7) }, nestedArrays(1)],
+      d: nestedArrays(2),
+    };
+
+    expect(pathBeyondDepth(body, 10)).toBeUndefined();
+    expect(pathBeyondDepth(body, 9)?.slice(0, 3)).toEqual(['b', '1', 'c']);
   });
 });
