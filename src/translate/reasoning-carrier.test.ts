@@ -4,6 +4,7 @@ import {
   createReasoningCarrier,
   IVS_PER_FILL,
   ivSource,
+  openedCache,
   REASONING_KEY_BYTES,
   type SealedReasoning,
 } from './reasoning-carrier.ts';
@@ -125,6 +126,30 @@ describe('reasoning carrier', () => {
     expect(carrier.open(sealPlaintext(plaintext))).toEqual({ ok: false, why: 'tampered' });
   });
 
+  it('opens a blob it has opened before to the same, frozen reasoning', () => {
+    const blob = carrier.seal(reasoning);
+    const first = carrier.open(blob);
+    const again = carrier.open(`${blob}`);
+
+    expect(again).toEqual({ ok: true, reasoning });
+    expect(again.ok && first.ok && again.reasoning).toBe(first.ok && first.reasoning);
+    expect(Object.isFrozen(again.ok && again.reasoning)).toBe(true);
+  });
+
+  it('still refuses a changed or shortened copy of a blob it has opened', () => {
+    const blob = carrier.seal(reasoning);
+    expect(carrier.open(blob).ok).toBe(true);
+
+    expect(carrier.open(flipCharacter(blob, blob.length - 3))).toEqual({ ok: false, why: 'tampered' });
+    expect(carrier.open(blob.slice(0, -10))).toEqual({ ok: false, why: 'tampered' });
+    expect(carrier.open(`${blob}A`)).toEqual({ ok: false, why: 'tampered' });
+    // Another carrier (another key) keeps nothing of this one's.
+    expect(createReasoningCarrier(randomBytes(REASONING_KEY_BYTES)).open(blob)).toEqual({
+      ok: false,
+      why: 'tampered',
+    });
+  });
+
   it.each([0, 16, 31, 33, 64])('refuses a key of %i bytes', (length) => {
     expect(() => createReasoningCarrier(Buffer.alloc(length))).toThrow(/32 bytes/);
   });
@@ -146,5 +171,59 @@ describe('IV source', () => {
     const copy = Buffer.from(first);
     for (let index = 0; index < 10; index += 1) next();
     expect(first.equals(copy)).toBe(true);
+  });
+});
+
+describe('opened blob cache', () => {
+  const opened = (text: string): SealedReasoning => ({ text, model: 'kimi-k2.6' });
+
+  it('keeps blobs within its budget of characters (blob and text), dropping the least recently used', () => {
+    const cache = openedCache(30);
+    cache.set('blob-a', opened('aaaa')); // 10 characters
+    cache.set('blob-b', opened('bbbb'));
+    cache.get('blob-a'); // now used more recently than b
+    cache.set('blob-c', opened('cccc')); // 30: all fit
+    expect(cache.size).toBe(3);
+
+    cache.set('blob-d', opened('dddd')); // 40: the least recently used (b) goes
+
+    expect(cache.get('blob-b')).toBeUndefined();
+    expect(cache.get('blob-a')?.text).toBe('aaaa');
+    expect(cache.get('blob-c')?.text).toBe('cccc');
+    expect(cache.get('blob-d')?.text).toBe('dddd');
+  });
+
+  it('keeps nothing larger than its whole budget, and counts a blob kept twice once', () => {
+    const cache = openedCache(30);
+    cache.set('blob-a', opened('aaaa'));
+    cache.set('blob-huge', opened('x'.repeat(40)));
+    cache.set('blob-a', opened('aaaa'));
+    cache.set('blob-b', opened('bbbb'));
+    cache.set('blob-c', opened('cccc'));
+
+    expect(cache.get('blob-huge')).toBeUndefined();
+    expect(cache.size).toBe(3);
+  });
+
+  it('serves a blob only to the same blob, not to another with the same beginning', () => {
+    const cache = openedCache(10_000);
+    const start = `ocb1.${'A'.repeat(60)}`;
+    cache.set(`${start}one`, opened('first'));
+
+    expect(cache.get(`${start}two`)).toBeUndefined();
+    expect(cache.get(`${start}one`)?.text).toBe('first');
+    // Kept in its place: the two share the part of a blob the cache is keyed by.
+    cache.set(`${start}two`, opened('second'));
+    expect(cache.get(`${start}one`)).toBeUndefined();
+    expect(cache.get(`${start}two`)?.text).toBe('second');
+    expect(cache.size).toBe(1);
+  });
+
+  it('counts signatures and redacted data against the budget', () => {
+    const cache = openedCache(30);
+    cache.set('blob-a', { ...opened('aa'), signature: 'x'.repeat(30) });
+    cache.set('blob-b', { ...opened('bb'), redacted: 'y'.repeat(30) });
+
+    expect(cache.size).toBe(0);
   });
 });

@@ -4,6 +4,9 @@
  * with `include: ["reasoning.encrypted_content"]`). The bridge seals the reasoning text into that field with
  * AES-256-GCM under a local key, and opens it when the item comes back. A blob that is not ours (OpenAI's own,
  * or tampered with) fails authentication and is reported as unreadable, never trusted.
+ *
+ * Codex sends the whole history on every request, so a long session's blobs come back again and again: each opened
+ * blob is kept (by its exact text, within a byte budget, least recently used first out) and opened once.
  * (docs/wire-protocols.md#reasoning-carrier)
  */
 import { createCipheriv, createDecipheriv, createSecretKey, randomFillSync } from 'node:crypto';
@@ -35,6 +38,61 @@ const AAD = Buffer.from('opencode-bridge/reasoning/v1');
 export const REASONING_KEY_BYTES = 32;
 /** IVs drawn from one CSPRNG fill: randomBytes(12) per seal cost a call into OpenSSL on every response. */
 export const IVS_PER_FILL = 256;
+/**
+ * What the opened blobs kept may take, counted as blob plus text characters. Opening one costs ~23 us (a decipher
+ * per blob: OpenSSL's setup dominates); a late session with 125 reasoning items spent 3.1 of its 3.7 ms of request
+ * translation on them (bench/RESULTS.md, "2026-12-03"). 8 Mi characters hold a few long sessions' worth.
+ */
+export const OPENED_CACHE_CHARS = 8 * 1024 * 1024;
+
+/**
+ * How much of a blob keys the cache: its prefix, IV and tag (28 bytes, 38 characters of base64url), unique to one
+ * seal. A hit is confirmed against the whole blob, but hashing 48 characters instead of kilobytes is what makes a
+ * hit cheap (a new request's strings are new, so each lookup hashes its key again).
+ */
+const CACHE_KEY_CHARS = 48;
+
+/** Opened blobs, least recently used first, within a budget of characters (blob and text). */
+export function openedCache(budgetChars: number) {
+  const entries = new Map<string, { blob: string; reasoning: SealedReasoning; size: number }>();
+  let chars = 0;
+  const keyOf = (blob: string) => blob.slice(0, CACHE_KEY_CHARS);
+  const forget = (key: string) => {
+    const entry = entries.get(key);
+    if (entry === undefined) return;
+    entries.delete(key);
+    chars -= entry.size;
+  };
+  return {
+    get(blob: string): SealedReasoning | undefined {
+      const key = keyOf(blob);
+      const entry = entries.get(key);
+      if (entry === undefined || entry.blob !== blob) return undefined;
+      entries.delete(key);
+      entries.set(key, entry);
+      return entry.reasoning;
+    },
+    set(blob: string, reasoning: SealedReasoning): void {
+      const size =
+        blob.length +
+        reasoning.text.length +
+        (reasoning.signature?.length ?? 0) +
+        (reasoning.redacted?.length ?? 0);
+      if (size > budgetChars) return;
+      const key = keyOf(blob);
+      forget(key);
+      entries.set(key, { blob, reasoning, size });
+      chars += size;
+      for (const oldest of entries.keys()) {
+        if (chars <= budgetChars) break;
+        forget(oldest);
+      }
+    },
+    get size(): number {
+      return entries.size;
+    },
+  };
+}
 
 /** Fresh random IVs, each handed out once; a new buffer is filled when one runs out (none is ever written twice). */
 export function ivSource(ivBytes: number, perFill: number): () => Buffer {
@@ -50,12 +108,29 @@ export function ivSource(ivBytes: number, perFill: number): () => Buffer {
   };
 }
 
-export function createReasoningCarrier(key: Buffer): ReasoningCarrier {
+export function createReasoningCarrier(key: Buffer, openedCacheChars = OPENED_CACHE_CHARS): ReasoningCarrier {
   if (key.length !== REASONING_KEY_BYTES)
     throw new Error(`reasoning key must be ${REASONING_KEY_BYTES} bytes`);
   // A KeyObject once, rather than a raw buffer imported again on every seal and open.
   const secret = createSecretKey(key);
   const nextIv = ivSource(IV_BYTES, IVS_PER_FILL);
+  const opened = openedCache(openedCacheChars);
+  const decrypt = (blob: string): OpenedReasoning => {
+    try {
+      const raw = Buffer.from(blob.slice(PREFIX.length), 'base64url');
+      if (raw.length < IV_BYTES + TAG_BYTES) return { ok: false, why: 'tampered' };
+      const decipher = createDecipheriv('aes-256-gcm', secret, raw.subarray(0, IV_BYTES)).setAAD(AAD);
+      decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
+      const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
+      const parsed = JSON.parse(plain.toString('utf8')) as Partial<SealedReasoning>;
+      if (typeof parsed.text !== 'string' || typeof parsed.model !== 'string')
+        return { ok: false, why: 'tampered' };
+      // Shared by every later request that sends the same blob: nobody may change it.
+      return { ok: true, reasoning: Object.freeze(parsed as SealedReasoning) };
+    } catch {
+      return { ok: false, why: 'tampered' };
+    }
+  };
   return {
     seal(reasoning) {
       const iv = nextIv();
@@ -65,19 +140,11 @@ export function createReasoningCarrier(key: Buffer): ReasoningCarrier {
     },
     open(blob) {
       if (!blob.startsWith(PREFIX)) return { ok: false, why: 'foreign' };
-      try {
-        const raw = Buffer.from(blob.slice(PREFIX.length), 'base64url');
-        if (raw.length < IV_BYTES + TAG_BYTES) return { ok: false, why: 'tampered' };
-        const decipher = createDecipheriv('aes-256-gcm', secret, raw.subarray(0, IV_BYTES)).setAAD(AAD);
-        decipher.setAuthTag(raw.subarray(IV_BYTES, IV_BYTES + TAG_BYTES));
-        const plain = Buffer.concat([decipher.update(raw.subarray(IV_BYTES + TAG_BYTES)), decipher.final()]);
-        const parsed = JSON.parse(plain.toString('utf8')) as Partial<SealedReasoning>;
-        if (typeof parsed.text !== 'string' || typeof parsed.model !== 'string')
-          return { ok: false, why: 'tampered' };
-        return { ok: true, reasoning: parsed as SealedReasoning };
-      } catch {
-        return { ok: false, why: 'tampered' };
-      }
+      const kept = opened.get(blob);
+      if (kept !== undefined) return { ok: true, reasoning: kept };
+      const result = decrypt(blob);
+      if (result.ok) opened.set(blob, result.reasoning);
+      return result;
     },
   };
 }
