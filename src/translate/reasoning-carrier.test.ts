@@ -177,20 +177,66 @@ describe('IV source', () => {
 describe('opened blob cache', () => {
   const opened = (text: string): SealedReasoning => ({ text, model: 'kimi-k2.6' });
 
-  it('keeps blobs within its budget of characters (blob and text), dropping the least recently used', () => {
+  /** A deterministic stand-in for Math.random (mulberry32). */
+  function seeded(seed: number): () => number {
+    let state = seed;
+    return () => {
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+    };
+  }
+
+  it('keeps every blob that fits its budget of characters (blob and text)', () => {
     const cache = openedCache(30);
     cache.set('blob-a', opened('aaaa')); // 10 characters
     cache.set('blob-b', opened('bbbb'));
-    cache.get('blob-a'); // now used more recently than b
-    cache.set('blob-c', opened('cccc')); // 30: all fit
-    expect(cache.size).toBe(3);
+    cache.set('blob-c', opened('cccc'));
 
-    cache.set('blob-d', opened('dddd')); // 40: the least recently used (b) goes
+    expect(cache.chars).toBe(30);
+    expect(['blob-a', 'blob-b', 'blob-c'].map((blob) => cache.get(blob)?.text)).toEqual([
+      'aaaa',
+      'bbbb',
+      'cccc',
+    ]);
+  });
+
+  it('makes room for a new blob by dropping one chosen at random, staying within the budget', () => {
+    const cache = openedCache(30, () => 0.5); // the middle one of three
+    cache.set('blob-a', opened('aaaa'));
+    cache.set('blob-b', opened('bbbb'));
+    cache.set('blob-c', opened('cccc'));
+
+    cache.set('blob-d', opened('dddd'));
 
     expect(cache.get('blob-b')).toBeUndefined();
-    expect(cache.get('blob-a')?.text).toBe('aaaa');
-    expect(cache.get('blob-c')?.text).toBe('cccc');
-    expect(cache.get('blob-d')?.text).toBe('dddd');
+    expect(['blob-a', 'blob-c', 'blob-d'].map((blob) => cache.get(blob)?.text)).toEqual([
+      'aaaa',
+      'cccc',
+      'dddd',
+    ]);
+    expect(cache.chars).toBe(30);
+
+    cache.set('blob-big', opened('x'.repeat(15))); // 23 characters: two of the three go
+    expect(cache.size).toBe(1);
+    expect(cache.chars).toBe(23);
+  });
+
+  it('still serves much of a history replayed in order every turn that has outgrown the budget', () => {
+    // Room for two of three blobs; each turn looks up a, b, c in order and keeps what it had to open. Dropping the
+    // least recently used blob would miss all 90 lookups.
+    const cache = openedCache(20, seeded(7));
+    let hits = 0;
+    for (let turn = 0; turn < 30; turn += 1) {
+      for (const blob of ['blob-a', 'blob-b', 'blob-c']) {
+        if (cache.get(blob)) hits += 1;
+        else cache.set(blob, opened('xxxx'));
+      }
+    }
+
+    expect(hits).toBeGreaterThanOrEqual(20);
+    expect(cache.chars).toBeLessThanOrEqual(20);
   });
 
   it('keeps nothing larger than its whole budget, and counts a blob kept twice once', () => {
@@ -203,6 +249,7 @@ describe('opened blob cache', () => {
 
     expect(cache.get('blob-huge')).toBeUndefined();
     expect(cache.size).toBe(3);
+    expect(cache.chars).toBe(30);
   });
 
   it('serves a blob only to the same blob, not to another with the same beginning', () => {

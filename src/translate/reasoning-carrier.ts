@@ -6,7 +6,7 @@
  * or tampered with) fails authentication and is reported as unreadable, never trusted.
  *
  * Codex sends the whole history on every request, so a long session's blobs come back again and again: each opened
- * blob is kept (by its exact text, within a byte budget, least recently used first out) and opened once.
+ * blob is kept (by its exact text, within a budget of characters) and opened once.
  * (docs/wire-protocols.md#reasoning-carrier)
  */
 import { createCipheriv, createDecipheriv, createSecretKey, randomFillSync } from 'node:crypto';
@@ -52,25 +52,38 @@ export const OPENED_CACHE_CHARS = 8 * 1024 * 1024;
  */
 const CACHE_KEY_CHARS = 48;
 
-/** Opened blobs, least recently used first, within a budget of characters (blob and text). */
-export function openedCache(budgetChars: number) {
-  const entries = new Map<string, { blob: string; reasoning: SealedReasoning; size: number }>();
+interface CachedBlob {
+  key: string;
+  blob: string;
+  reasoning: SealedReasoning;
+  size: number;
+  /** Its place in `slots`. */
+  slot: number;
+}
+
+/**
+ * Opened blobs within a budget of characters (blob and text). When a new one does not fit, blobs chosen at random
+ * make room: Codex replays a history in the same order every turn, and once that outgrows the budget, evicting the
+ * least recently used blob would evict each one just before it is needed again, missing every time.
+ */
+export function openedCache(budgetChars: number, random: () => number = Math.random) {
+  const byKey = new Map<string, CachedBlob>();
+  const slots: CachedBlob[] = [];
   let chars = 0;
   const keyOf = (blob: string) => blob.slice(0, CACHE_KEY_CHARS);
-  const forget = (key: string) => {
-    const entry = entries.get(key);
-    if (entry === undefined) return;
-    entries.delete(key);
+  const remove = (entry: CachedBlob) => {
+    const last = slots.pop() as CachedBlob;
+    if (last !== entry) {
+      slots[entry.slot] = last;
+      last.slot = entry.slot;
+    }
+    byKey.delete(entry.key);
     chars -= entry.size;
   };
   return {
     get(blob: string): SealedReasoning | undefined {
-      const key = keyOf(blob);
-      const entry = entries.get(key);
-      if (entry === undefined || entry.blob !== blob) return undefined;
-      entries.delete(key);
-      entries.set(key, entry);
-      return entry.reasoning;
+      const entry = byKey.get(keyOf(blob));
+      return entry !== undefined && entry.blob === blob ? entry.reasoning : undefined;
     },
     set(blob: string, reasoning: SealedReasoning): void {
       const size =
@@ -80,16 +93,20 @@ export function openedCache(budgetChars: number) {
         (reasoning.redacted?.length ?? 0);
       if (size > budgetChars) return;
       const key = keyOf(blob);
-      forget(key);
-      entries.set(key, { blob, reasoning, size });
+      const kept = byKey.get(key);
+      if (kept !== undefined) remove(kept);
+      while (chars + size > budgetChars) remove(slots[Math.floor(random() * slots.length)] as CachedBlob);
+      const entry: CachedBlob = { key, blob, reasoning, size, slot: slots.length };
+      slots.push(entry);
+      byKey.set(key, entry);
       chars += size;
-      for (const oldest of entries.keys()) {
-        if (chars <= budgetChars) break;
-        forget(oldest);
-      }
     },
     get size(): number {
-      return entries.size;
+      return slots.length;
+    },
+    /** Characters counted against the budget. */
+    get chars(): number {
+      return chars;
     },
   };
 }
