@@ -218,7 +218,7 @@ describe('opened blob cache', () => {
     ]);
     expect(cache.chars).toBe(30);
 
-    cache.set('blob-big', opened('x'.repeat(15))); // 23 characters: two of the three go
+    cache.set('blob-big', opened('x'.repeat(15))); // 23 characters: with any one kept it would not fit, so all go
     expect(cache.size).toBe(1);
     expect(cache.chars).toBe(23);
   });

@@ -39,7 +39,7 @@ export const REASONING_KEY_BYTES = 32;
 /** IVs drawn from one CSPRNG fill: randomBytes(12) per seal cost a call into OpenSSL on every response. */
 export const IVS_PER_FILL = 256;
 /**
- * What the opened blobs kept may take, counted as blob plus text characters. Opening one costs ~23 us (a decipher
+ * What the opened blobs kept may take, counted as blob plus text characters. Opening one costs ~23 µs (a decipher
  * per blob: OpenSSL's setup dominates); a late session with 125 reasoning items spent 3.1 of its 3.7 ms of request
  * translation on them (bench/RESULTS.md, "2026-12-03"). 8 Mi characters hold a few long sessions' worth.
  */
