@@ -63,29 +63,23 @@ function toolsJson(tools: readonly unknown[]): string {
 }
 
 /**
- * The same text as `JSON.stringify(event)`. With tools to echo, the event is built field by field so that their
- * JSON, made once per array, is spliced in; without, one `JSON.stringify` is quicker.
+ * The same text as `JSON.stringify(event)`. With tools to echo, their JSON, made once per array, is spliced into the
+ * response's and that into the event's; without, one `JSON.stringify` is quicker.
  */
 function lifecycleJson(event: ResponseEvent & { response: ResponseObject }): string {
   const { tools } = event.response;
   if (!Array.isArray(tools) || tools.length === 0) return JSON.stringify(event);
-  return objectJson(event, (key, value) =>
-    key === 'response'
-      ? objectJson(value as object, (field, fieldValue) =>
-          field === 'tools' ? toolsJson(tools) : JSON.stringify(fieldValue),
-        )
-      : JSON.stringify(value),
-  );
+  return jsonWithField(event, 'response', jsonWithField(event.response, 'tools', toolsJson(tools)));
 }
 
 /**
- * `JSON.stringify(object)` for a plain object, built field by field from `fieldJson` (which returns undefined for
- * a value JSON leaves out, as JSON.stringify does).
+ * `JSON.stringify(object)` for a plain object whose field `field` is already JSON text (`fieldJson`): the other
+ * fields are serialised one by one, in the object's own order, leaving out those JSON leaves out.
  */
-function objectJson(object: object, fieldJson: (key: string, value: unknown) => string | undefined): string {
+function jsonWithField(object: object, field: string, fieldJson: string): string {
   let json = '{';
   for (const key of Object.keys(object)) {
-    const text = fieldJson(key, (object as Record<string, unknown>)[key]);
+    const text = key === field ? fieldJson : JSON.stringify((object as Record<string, unknown>)[key]);
     if (text === undefined) continue;
     json += `${json.length === 1 ? '' : ','}${JSON.stringify(key)}:${text}`;
   }
