@@ -67,6 +67,8 @@ describe('keyCheck', () => {
     ['a prefix of the key', 'sk-bridge'],
     ['a longer key', `${KEY}0`],
     ['an empty key', ''],
+    ['the key with one character that is two bytes in UTF-8', `${KEY.slice(0, -1)}é`],
+    ['the key with a multi-byte character in place of two', `${KEY.slice(0, -2)}é`],
   ])('does not match %s', (_label, presented) => {
     expect(keyCheck(KEY)(presented)).toBe(false);
   });
