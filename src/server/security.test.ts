@@ -62,6 +62,11 @@ describe('keyCheck', () => {
     expect(keyCheck(KEY)(KEY)).toBe(true);
   });
 
+  it('compares UTF-8 bytes: a non-ASCII key matches itself, not a character that shares its low byte', () => {
+    expect(keyCheck('key-café')('key-café')).toBe(true);
+    expect(keyCheck('key-Ł')('key-A')).toBe(false);
+  });
+
   it.each([
     ['a different key of the same length', 'sk-bridge-test-key-7778'],
     ['a prefix of the key', 'sk-bridge'],
