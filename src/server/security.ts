@@ -77,7 +77,7 @@ export function hostGuard(bindHost: string): MiddlewareHandler {
  * as long as the expected key's is compared with it byte for byte; any other key is not compared at all, the
  * expected key is compared with itself instead, so every check compares as many bytes and takes the same time.
  * (A SHA-256 digest of each side did the same job at ~41 µs p50 per request in place, OpenSSL's code being cold
- * between requests; this takes ~7 µs: bench/cold-calls.ts.)
+ * between requests, and this at ~7 µs: bench/RESULTS.md, "2026-12-03, 05:11"; bench/cold-calls.ts times both.)
  */
 export function keyCheck(expected: string): (presented: string) => boolean {
   const expectedBytes = Buffer.from(expected, 'utf8');
