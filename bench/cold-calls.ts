@@ -52,23 +52,20 @@ function calls(logFd: number): ReadonlyArray<[string, () => unknown]> {
   ];
 }
 
-function micros(started: bigint): number {
+/** µs that one call takes. */
+function microsOf(call: () => unknown): number {
+  const started = process.hrtime.bigint();
+  call();
   return Number(process.hrtime.bigint() - started) / 1000;
 }
 
 async function measure(call: () => unknown): Promise<{ looped: number[]; afterIdle: number[] }> {
   const looped: number[] = [];
-  for (let i = 0; i < LOOPED; i++) {
-    const started = process.hrtime.bigint();
-    call();
-    looped.push(micros(started));
-  }
+  for (let i = 0; i < LOOPED; i++) looped.push(microsOf(call));
   const afterIdle: number[] = [];
   for (let i = 0; i < AFTER_IDLE; i++) {
     await sleep(IDLE_MS);
-    const started = process.hrtime.bigint();
-    call();
-    afterIdle.push(micros(started));
+    afterIdle.push(microsOf(call));
   }
   return { looped, afterIdle };
 }
